@@ -1,0 +1,43 @@
+# The two commands of the README are `make run` and `make test`; the rest are their steps.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ADDR ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+export DJANGO_ALLOW_ASYNC_UNSAFE := true
+
+.PHONY: install run test chromium fixtures messages benchmark
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(BIN)/.installed node_modules/.package-lock.json
+
+# Installs, creates the SQLite database, loads the reference and demo data, serves on $(ADDR).
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loaddata reference demo_meeting_2567
+	$(BIN)/python manage.py runserver $(ADDR)
+
+# Installs (Chromium too, for the browser tests) and runs the whole suite.
+test: install chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+fixtures: install
+	$(BIN)/python manage.py build_fixtures
+
+messages: install
+	$(BIN)/python manage.py makemessages -l th -l en --ignore=.venv --ignore=node_modules
+	$(BIN)/python manage.py makemessages -d djangojs -l th -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+benchmark: install
+	$(BIN)/python benchmarks/pages.py

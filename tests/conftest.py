@@ -1,0 +1,23 @@
+"""Shared fixtures: the reference and meeting demo data, loaded once per test session."""
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+MEETING_DAY = datetime.date(2024, 6, 7)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load reference.json and demo_meeting_2567.json into the test database once.
+
+    Tests that use ``db`` see them and roll back their own changes; transactional tests
+    (live server) flush the database and load what they need themselves.
+    """
+    with django_db_blocker.unblock():
+        call_command("loaddata", "reference", "demo_meeting_2567", verbosity=0)
+
+
+@pytest.fixture
+def meeting_day():
+    return MEETING_DAY

@@ -1,0 +1,122 @@
+"""Every figure of the 7 June 2024 meeting, computed by the numbers module from the fixtures."""
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from tracker.okrs.models import Okr, Project
+from tracker.org.models import Bureau, District
+from tracker.targets import progress
+from tracker.targets.models import Result, Target
+from tracker.targets.progress import Band, Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def figures(meeting_day):
+    return {p.target.code: p for p in progress.compute(Target.objects.for_pages(), meeting_day).values()}
+
+
+def test_trees_planted_218910_of_200000(figures):
+    trees = figures["ENV-TREES"]
+    assert trees.result == 218_910
+    assert trees.target.target_value == 200_000
+    assert trees.allocated == 200_000
+    assert trees.status == Status.ACHIEVED
+
+
+def test_perennial_trees_45719_of_157567(figures):
+    perennial = figures["ENV-TREES-PERENNIAL"]
+    assert perennial.result == 45_719
+    assert perennial.target.target_value == 157_567
+    assert perennial.allocated == 157_567
+    assert figures["ENV-TREES"].children == [perennial]
+
+
+def test_parks_89_of_156_is_57_05_percent(figures):
+    parks = figures["ENV-PARKS"]
+    assert parks.result == 89
+    assert parks.target.target_value == 156
+    assert parks.percent_display == Decimal("57.05")
+
+
+def test_waste_collection_bands_31_7_12(figures):
+    counts = figures["ENV-WASTE-COLLECTION"].band_counts
+    assert (counts[Band.HIGH], counts[Band.MIDDLE], counts[Band.LOW], counts[Band.NONE]) == (31, 7, 12, 0)
+
+
+def test_waste_collection_is_a_level_never_summed(figures):
+    collection = figures["ENV-WASTE-COLLECTION"]
+    levels = [u.result for u in collection.districts]
+    assert max(levels) == 100
+    assert collection.result == sum(levels) / 50  # the mean of the latest levels
+    assert collection.result <= 100
+
+
+def test_waste_separation_49574_of_73200_with_bands_5_41_4(figures):
+    separation = figures["ENV-WASTE-SEPARATION"]
+    assert separation.result == 49_574
+    assert separation.target.target_value == 73_200
+    assert separation.allocated == 73_200
+    counts = separation.band_counts
+    assert (counts[Band.HIGH], counts[Band.MIDDLE], counts[Band.LOW]) == (5, 41, 4)
+
+
+def test_waste_points_allocated_2473_and_not_reported(figures):
+    points = figures["ENV-WASTE-POINTS"]
+    assert points.allocated == 2_473
+    assert points.result == 0
+    assert points.band_counts[Band.NONE] == 50
+    assert points.last_entered_at is None
+
+
+def test_environment_okrs_26_all_bound_97_projects():
+    env = Bureau.objects.get(code="ENV")
+    okrs = Okr.objects.summary_by_unit([env])[env.pk]
+    projects = Project.objects.summary_by_unit([env])[env.pk]
+    assert okrs == {"okrs": 26, "bound": 26}
+    assert projects["projects"] == 97
+    assert projects["reported"] == 97
+    assert projects["completed"] == 5
+    assert projects["in_progress"] == 92
+
+
+def test_figures_as_of_the_meeting_exclude_later_entries(meeting_day):
+    trees = Target.objects.get(code="ENV-TREES")
+    later = Result(target=trees, unit=District.objects.get(code="1001"), period=datetime.date(2024, 6, 1), value=500)
+    later.entered_at = datetime.datetime(2024, 7, 3, 10, tzinfo=datetime.UTC)
+    later.save()
+    assert progress.compute([trees], meeting_day)[trees.pk].result == 218_910
+    assert progress.compute([trees], datetime.date(2024, 7, 3))[trees.pk].result == 219_410
+
+
+def test_figures_before_the_first_report_are_zero():
+    trees = Target.objects.get(code="ENV-TREES")
+    figure = progress.compute([trees], datetime.date(2023, 10, 31))[trees.pk]
+    assert figure.result == 0
+    assert figure.band_counts[Band.NONE] == 50
+
+
+def test_monthly_series_adds_up_to_the_result(figures):
+    trees = figures["ENV-TREES"]
+    reported = [m for m in trees.months if m.to_date is not None]
+    assert len(trees.months) == 12 and len(reported) == 9  # Oct–Jun; June has no reports yet
+    assert reported[-1].to_date == 218_910
+    assert trees.months[-1].expected == 200_000
+
+
+def test_ranks_are_best_first_with_ties_shared(figures):
+    collection = figures["ENV-WASTE-COLLECTION"]
+    at_100 = [u for u in collection.districts if u.result == 100]
+    assert {u.rank for u in at_100} == {1}
+    assert min(u.rank for u in collection.districts if u.result < 100) == 32
+
+
+def test_whole_bureau_in_constant_queries(django_assert_num_queries, meeting_day):
+    targets = list(Target.objects.for_pages())
+    with django_assert_num_queries(5):
+        progress.compute(targets, meeting_day)
+    districts = list(District.objects.select_related("zone"))
+    with django_assert_num_queries(4):
+        progress.compute(targets, meeting_day, districts=districts)

@@ -1,0 +1,1 @@
+"""Read-only pages for advisers: overview, bureau, target and district pages, OKR tables."""

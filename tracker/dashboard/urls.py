@@ -1,0 +1,2 @@
+"""URLs of the read-only pages."""
+urlpatterns = []

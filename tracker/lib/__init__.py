@@ -1,0 +1,1 @@
+"""Pure helper functions shared by the apps (no models, no queries)."""

@@ -1,0 +1,1 @@
+"""OKRs of each unit, bound to targets, and the projects/activities bound to OKRs."""

@@ -1,0 +1,1 @@
+"""Organisation: zone groups, districts, bureaus (the units that own targets and report)."""

@@ -1,0 +1,188 @@
+"""Zone groups, and the units of the BMA: bureaus and district offices.
+
+Both kinds of unit live in one table (``Unit``) because every later model — allocations,
+monthly results, OKRs, projects, memberships — points at "a unit" whichever its kind.
+``Bureau`` and ``District`` are proxies that keep each kind's queries and admin apart.
+"""
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BilingualName:
+    """``name`` in the active language: Thai first, English where the UI is in English."""
+
+    @property
+    def name(self):
+        if (get_language() or "th").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_th
+
+
+class PolicyDimensionManager(models.Manager):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class PolicyDimension(BilingualName, models.Model):
+    """One of the Governor's nine policy dimensions ("9 ดี")."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    objects = PolicyDimensionManager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("policy dimension")
+        verbose_name_plural = _("policy dimensions")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.number,)
+
+
+class ZoneManager(models.Manager):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class Zone(BilingualName, models.Model):
+    """A zone group (กลุ่มเขต) of district offices, with its chair."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    objects = ZoneManager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("zone group")
+        verbose_name_plural = _("zone groups")
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="zone_number_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.number,)
+
+
+class UnitQuerySet(models.QuerySet):
+    def districts(self):
+        return self.filter(kind=Unit.Kind.DISTRICT)
+
+    def bureaus(self):
+        return self.exclude(kind=Unit.Kind.DISTRICT)
+
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Unit(BilingualName, models.Model):
+    """A BMA unit that can host targets, carry allocations, report results and own OKRs."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Department (bureau)")
+        OFFICE = "office", _("Office")
+        OTHER = "other_unit", _("Other unit")
+        DISTRICT = "district", _("District office")
+
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_("DOPA code for a district (1001–1050); a short code for a bureau, e.g. ENV."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    abbrev_th = models.CharField(_("abbreviation (Thai)"), max_length=40, blank=True)
+    english_name_verified = models.BooleanField(
+        _("English name verified"),
+        default=True,
+        help_text=_("Off where the English name is seen in use but not on an official page."),
+    )
+    zone = models.ForeignKey(
+        Zone,
+        verbose_name=_("zone group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            # A district belongs to exactly one zone group; a bureau to none.
+            models.CheckConstraint(
+                condition=(Q(kind="district") & Q(zone__isnull=False))
+                | (~Q(kind="district") & Q(zone__isnull=True)),
+                name="unit_zone_iff_district",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "code"], name="unit_kind_code_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def is_district(self):
+        return self.kind == self.Kind.DISTRICT
+
+    @property
+    def short_name(self):
+        """The district's name without the เขต prefix, for charts and tiles."""
+        name = self.name
+        if self.is_district and name.startswith("เขต"):
+            return name[3:]
+        return name
+
+
+class DistrictManager(models.Manager.from_queryset(UnitQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=Unit.Kind.DISTRICT)
+
+
+class BureauManager(models.Manager.from_queryset(UnitQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().exclude(kind=Unit.Kind.DISTRICT)
+
+
+class District(Unit):
+    """A district office (สำนักงานเขต)."""
+
+    objects = DistrictManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["code"]
+        verbose_name = _("district office")
+        verbose_name_plural = _("district offices")
+
+
+class Bureau(Unit):
+    """A bureau (สำนัก) or office of the BMA."""
+
+    objects = BureauManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["code"]
+        verbose_name = _("bureau")
+        verbose_name_plural = _("bureaus")

@@ -1,0 +1,1 @@
+"""Policies, targets, per-unit allocations and monthly results, and the progress math."""
