@@ -36,7 +36,6 @@ fixtures: install
 
 messages: install
 	$(BIN)/python manage.py makemessages -l th -l en --ignore=.venv --ignore=node_modules
-	$(BIN)/python manage.py makemessages -d djangojs -l th -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 benchmark: install

@@ -7,3 +7,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("tracker.dashboard.urls")),
 ]
+handler404 = "tracker.dashboard.views.page_not_found"

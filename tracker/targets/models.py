@@ -73,6 +73,14 @@ class TargetQuerySet(models.QuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
 
+    def fiscal_years(self):
+        return list(self.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
+
+    def year_in_view(self, as_of):
+        """The fiscal year to show on ``as_of``: the latest one with a target started by then."""
+        latest = self.filter(start_date__lte=as_of).aggregate(year=models.Max("fiscal_year"))["year"]
+        return latest or fiscal.fiscal_year(as_of)
+
 
 class Target(BilingualName, models.Model):
     """A measurable urgent target, owned by a host bureau, possibly shared out to districts."""

@@ -145,6 +145,10 @@ class TargetProgress:
         return round2(self.percent)
 
     @property
+    def status_label(self):
+        return Status(self.status).label
+
+    @property
     def expected_display(self):
         return round2(self.expected)
 

@@ -1,0 +1,53 @@
+"""The overview: every urgent target grouped by host bureau, with result, %, status and bands."""
+import pytest
+
+from tests.dashboard.conftest import section, text_of
+
+pytestmark = pytest.mark.django_db
+URL = "/?as_of=2024-06-07"
+
+
+@pytest.fixture
+def html(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_targets_are_grouped_under_their_host(html):
+    assert "สำนักสิ่งแวดล้อม" in html
+    for code in ("ENV-TREES", "ENV-TREES-PERENNIAL", "ENV-PARKS", "ENV-WASTE-COLLECTION", "ENV-WASTE-SEPARATION", "ENV-WASTE-POINTS"):
+        assert f'data-target="{code}"' in html
+
+
+def test_rows_show_result_percent_status_and_last_report(html):
+    trees = text_of(section(html, "ENV-TREES"))
+    assert "218,910" in trees and "200,000" in trees and "109.46%" in trees
+    assert "บรรลุเป้าหมาย" in trees  # achieved
+    assert "5 มิ.ย. 2567" in trees  # last reported, in BE
+    parks = text_of(section(html, "ENV-PARKS"))
+    assert "57.05%" in parks
+
+
+def test_status_filter_keeps_matching_targets_only(client):
+    html = client.get(URL + "&status=achieved").content.decode()
+    assert 'data-target="ENV-TREES"' in html
+    assert 'data-target="ENV-PARKS"' not in html
+
+
+def test_after_the_deadline_targets_are_achieved_or_missed(client):
+    html = client.get("/?as_of=2024-10-15", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Missed" in text_of(section(html, "ENV-PARKS"))
+    assert "Achieved" in text_of(section(html, "ENV-TREES"))
+
+
+def test_english_page_uses_ce_dates(client):
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "7 Jun 2024" in html
+    assert "Environment Department" in html
+
+
+def test_query_budget_is_constant(queries_before_and_after_doubling):
+    before, after = queries_before_and_after_doubling(URL)
+    assert before <= 15
+    assert after == before

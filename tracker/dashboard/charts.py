@@ -1,0 +1,48 @@
+"""Chart data for Chart.js, built from a ``TargetProgress``; it reaches JS through ``json_script``."""
+from django.utils.translation import gettext as _
+
+from tracker.dashboard.templatetags.tracker import band_text
+from tracker.lib import fiscal
+from tracker.targets.progress import Band, round2
+
+
+def _float(value, places=2):
+    return None if value is None else float(round(value, places))
+
+
+def target_chart_data(figure, language):
+    target = figure.target
+    months = figure.months
+    reported = [i for i, m in enumerate(months) if m.to_date is not None and m.month <= figure.as_of]
+    forecast = [None] * len(months)
+    if figure.forecast is not None and reported and not target.is_level and reported[-1] < len(months) - 1:
+        forecast[reported[-1]] = _float(months[reported[-1]].to_date)
+        forecast[-1] = _float(figure.forecast)
+    ranked = sorted(
+        (u for u in figure.districts if u.percent is not None),
+        key=lambda u: (-u.percent, u.unit.code),
+    )
+    return {
+        "unitLabel": target.get_unit_display(),
+        "decimals": target.decimals,
+        "level": target.is_level,
+        "months": [fiscal.format_month_short(m.month, language) for m in months],
+        "toDate": [_float(m.to_date) if i in reported else None for i, m in enumerate(months)],
+        "expected": [_float(m.expected) for m in months],
+        "forecast": forecast,
+        "targetValue": _float(target.target_value),
+        "districts": [
+            {"label": u.unit.short_name, "percent": _float(round2(u.percent)), "band": u.band} for u in ranked
+        ],
+        "bands": [
+            {"key": band.value, "label": band_text(band, target.band_low, target.band_high), "count": figure.band_counts[band]}
+            for band in Band
+        ],
+        "labels": {
+            "toDate": _("Level reported") if target.is_level else _("Result to date"),
+            "expected": _("Straight line to the target"),
+            "forecast": _("Forecast at this pace"),
+            "percent": _("% of allocation"),
+            "districts": _("districts"),
+        },
+    }

@@ -1,0 +1,30 @@
+"""django-filter filter sets of the OKR and project tables."""
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from tracker.okrs.models import Okr, Project
+from tracker.org.models import Unit
+from tracker.targets.models import Target
+
+
+class OkrFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all(), to_field_name="code", empty_label=_("All units"))
+    target = django_filters.ModelChoiceFilter(label=_("Target"), queryset=Target.objects.all(), to_field_name="code", empty_label=_("All targets"))
+    is_bound = django_filters.BooleanFilter(label=_("Bound to projects"))
+
+    class Meta:
+        model = Okr
+        fields = ["unit", "target", "fiscal_year", "is_bound"]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all(), to_field_name="code", empty_label=_("All units"))
+    target = django_filters.ModelChoiceFilter(
+        label=_("Target"), queryset=Target.objects.all(), to_field_name="code", field_name="okrs__target",
+        distinct=True, empty_label=_("All targets"),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Project.Status.choices, empty_label=_("All statuses"))
+
+    class Meta:
+        model = Project
+        fields = ["unit", "target", "status"]

@@ -1,0 +1,87 @@
+"""Template filters that present the numbers: thousands separators, percents, BE dates, bands."""
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from tracker.lib import fiscal
+from tracker.targets.progress import Band
+
+register = template.Library()
+
+
+def _lang():
+    return get_language() or "th"
+
+
+@register.filter
+def num(value, decimals=0):
+    """218910 → 218,910; with ``decimals`` places, rounded half-up."""
+    if value is None or value == "":
+        return "–"
+    places = int(decimals or 0)
+    quantum = Decimal(1).scaleb(-places)
+    return f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+
+
+@register.filter
+def pct(value):
+    """57.0512… → 57.05%."""
+    if value is None:
+        return "–"
+    return f"{num(value, 2)}%"
+
+
+@register.filter
+def thaidate(value):
+    """A date (or datetime, shown in Bangkok time) as 7 มิ.ย. 2567 in Thai, 7 Jun 2024 in English."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return fiscal.format_date(value, _lang())
+
+
+@register.filter
+def thaimonth(value):
+    return fiscal.format_month(value, _lang())
+
+
+@register.filter
+def fiscal_year_label(value):
+    """2567 → ปีงบประมาณ 2567 / FY 2567 (BE in both: BMA names its fiscal years in BE)."""
+    return f"ปีงบประมาณ {value}" if _lang().startswith("th") else f"FY {value} BE"
+
+
+@register.filter
+def bar_width(value):
+    """A percent clipped to 0–100 for a progress bar's width."""
+    if value is None:
+        return "0"
+    return f"{max(Decimal(0), min(Decimal(100), Decimal(value))):.2f}"
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def band_label(band, target):
+    """≥ 100% / 50% – < 100% / < 50% / not reported, from the target's own thresholds."""
+    return band_text(band, target.band_low, target.band_high)
+
+
+def band_text(band, low, high):
+    from django.utils.translation import gettext
+
+    low, high = num(low, 0 if low == int(low) else 2), num(high, 0 if high == int(high) else 2)
+    if band == Band.HIGH:
+        return f"≥ {high}%"
+    if band == Band.MIDDLE:
+        return f"{low}% – < {high}%"
+    if band == Band.LOW:
+        return f"< {low}%"
+    return gettext("Not reported")

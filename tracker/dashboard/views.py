@@ -1,0 +1,190 @@
+"""The read-only pages advisers open at follow-up meetings.
+
+Every figure comes from :mod:`tracker.targets.progress`; views only choose what to show.
+Each page runs a constant number of queries, whatever the number of targets or districts.
+"""
+from collections import OrderedDict
+
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2.export import ExportMixin, TableExport
+
+from tracker.dashboard import charts
+from tracker.dashboard.filters import OkrFilter, ProjectFilter
+from tracker.dashboard.forms import DistrictTableFilter, OverviewFilter, read_as_of
+from tracker.dashboard.tables import DistrictProgressTable, OkrTable, ProjectTable
+from tracker.dashboard import tilemap
+from tracker.lib import fiscal
+from tracker.okrs.models import Okr, Project
+from tracker.org.models import Bureau, District
+from tracker.targets import progress
+from tracker.targets.models import Result, Target
+from tracker.targets.progress import Band
+
+
+def _keep(form, as_of):
+    """The query string that carries a chosen date from page to page, so links stay "as of" it."""
+    return f"?as_of={as_of.isoformat()}" if form.is_bound and form.is_valid() and form.cleaned_data["as_of"] else ""
+
+
+def _page_context(request, as_of, fy, form, **extra):
+    return {"as_of": as_of, "fiscal_year": fy, "as_of_form": form, "keep": _keep(form, as_of), **extra}
+
+
+def _tree(figures):
+    """Top-level targets in order, each followed by its sub-targets (for indented lists)."""
+    ordered = []
+    for figure in figures:
+        if figure.target.parent_id is None or all(f.target.pk != figure.target.parent_id for f in figures):
+            ordered.append(figure)
+            ordered.extend(figure.children)
+    return ordered
+
+
+def _tiles(rows):
+    """Tile-map cells with the sides where the zone group changes, so zones show as outlined blocks."""
+    placed = tilemap.layout(rows)
+    zone_at = {(r, c): u.unit.zone_id for u, r, c in placed}
+    tiles = []
+    for unit, row, col in placed:
+        sides = {"zt": (row - 1, col), "zb": (row + 1, col), "zl": (row, col - 1), "zr": (row, col + 1)}
+        edges = " ".join(name for name, cell in sides.items() if zone_at.get(cell) != unit.unit.zone_id)
+        tiles.append({"unit": unit, "row": row, "col": col, "edges": edges})
+    return tiles
+
+
+def overview(request):
+    as_of, fy, form = read_as_of(request)
+    fy = fy or Target.objects.year_in_view(as_of)
+    targets = list(Target.objects.for_pages().filter(fiscal_year=fy))
+    figures = progress.compute(targets, as_of)
+    status_form = OverviewFilter(request.GET or None)
+    status = status_form.cleaned_data["status"] if status_form.is_valid() else ""
+
+    bureaus = OrderedDict()
+    for figure in _tree([figures[t.pk] for t in targets]):
+        if status and figure.status != status:
+            continue
+        bureaus.setdefault(figure.target.host, []).append(figure)
+    return render(request, "dashboard/overview.html", _page_context(
+        request, as_of, fy, form, bureaus=bureaus, status_form=status_form,
+        fiscal_years=Target.objects.fiscal_years(), target_count=len(targets), bands=list(Band),
+    ))
+
+
+def bureau(request, code):
+    host = get_object_or_404(Bureau, code=code)
+    as_of, fy, form = read_as_of(request)
+    fy = fy or Target.objects.filter(host=host).year_in_view(as_of)
+    targets = list(Target.objects.for_pages().filter(host=host, fiscal_year=fy))
+    figures = progress.compute(targets, as_of)
+    okrs = Okr.objects.filter(fiscal_year=fy).summary_by_unit([host]).get(host.pk, {"okrs": 0, "bound": 0})
+    projects = Project.objects.summary_by_unit([host]).get(host.pk, {})
+    return render(request, "dashboard/bureau.html", _page_context(
+        request, as_of, fy, form, bureau=host, figures=_tree([figures[t.pk] for t in targets]),
+        okrs=okrs, projects=projects, bands=list(Band),
+    ))
+
+
+def target(request, code):
+    item = get_object_or_404(Target.objects.for_pages(), code=code)
+    as_of, _fy, form = read_as_of(request)
+    districts = list(District.objects.select_related("zone"))
+    family = [item, *Target.objects.for_pages().filter(parent=item)]
+    figures = progress.compute(family, as_of, districts=districts)
+    figure = figures[item.pk]
+
+    table_filter = DistrictTableFilter(request.GET or None)
+    rows = figure.districts
+    if table_filter.is_valid():
+        if table_filter.cleaned_data["zone"]:
+            rows = [u for u in rows if u.unit.zone_id == table_filter.cleaned_data["zone"].pk]
+        if table_filter.cleaned_data["band"]:
+            rows = [u for u in rows if u.band == table_filter.cleaned_data["band"]]
+    band_order = {band.value: i for i, band in enumerate(Band)}
+    table = DistrictProgressTable(
+        [
+            {
+                "code": u.unit.code, "district": u.unit.name, "zone": u.unit.zone.name, "zone_number": u.unit.zone.number,
+                "allocation": u.allocation, "result": u.result, "percent": u.percent, "band": u.band,
+                "band_order": band_order[u.band], "rank": u.rank,
+            }
+            for u in rows
+        ],
+        target=item,
+        keep=_keep(form, as_of),
+        order_by=request.GET.get("sort", "code"),
+    )
+    RequestConfig(request, paginate=False).configure(table)
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format):
+        return TableExport(export_format, table).response(f"{item.code}-districts-{as_of.isoformat()}.{export_format}")
+
+    language = get_language() or "th"
+    return render(request, "dashboard/target.html", _page_context(
+        request, as_of, item.fiscal_year, form, target=item, figure=figure, table=table, table_filter=table_filter,
+        children=[figures[t.pk] for t in family[1:]], tiles=_tiles(figure.districts), tile_columns=tilemap.COLUMNS,
+        chart_data=charts.target_chart_data(figure, language), bands=list(Band),
+    ))
+
+
+def district(request, code):
+    office = get_object_or_404(District.objects.select_related("zone"), code=code)
+    as_of, fy, form = read_as_of(request)
+    fy = fy or Target.objects.year_in_view(as_of)
+    targets = list(Target.objects.for_pages().filter(fiscal_year=fy))
+    districts = list(District.objects.select_related("zone"))
+    figures = progress.compute(targets, as_of, districts=districts)
+    months = [m for m in fiscal.fiscal_months(fy) if m <= as_of]
+    values = {
+        (target_id, period): value
+        for target_id, period, value in Result.objects.as_of(as_of)
+        .filter(unit=office, target__in=targets).values_list("target", "period", "value")
+    }
+    rows = []
+    for figure in _tree([figures[t.pk] for t in targets]):
+        mine = next((u for u in figure.units if u.unit.pk == office.pk), None)
+        if mine is None or (mine.allocation is None and mine.result is None and not figure.target.districts_carry):
+            continue
+        rows.append({
+            "figure": figure, "mine": mine, "months": [values.get((figure.target.pk, m)) for m in months],
+            "ranked": sum(1 for u in figure.districts if u.rank is not None),
+        })
+    return render(request, "dashboard/district.html", _page_context(
+        request, as_of, fy, form, district=office, rows=rows, months=months,
+    ))
+
+
+class OkrListView(ExportMixin, SingleTableMixin, FilterView):
+    table_class = OkrTable
+    filterset_class = OkrFilter
+    template_name = "dashboard/okrs.html"
+    paginate_by = 50
+    export_formats = ["csv", "xlsx"]
+
+    def get_queryset(self):
+        return Okr.objects.with_binding().select_related("unit", "target").order_by("unit__code", "code")
+
+    def get_export_filename(self, export_format):
+        return f"okrs.{export_format}"
+
+
+class ProjectListView(ExportMixin, SingleTableMixin, FilterView):
+    table_class = ProjectTable
+    filterset_class = ProjectFilter
+    template_name = "dashboard/projects.html"
+    paginate_by = 50
+    export_formats = ["csv", "xlsx"]
+
+    def get_queryset(self):
+        return Project.objects.select_related("unit").prefetch_related("okrs")
+
+    def get_export_filename(self, export_format):
+        return f"projects.{export_format}"
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", {"path": request.path}, status=404)
