@@ -42,6 +42,7 @@ def target_chart_data(figure, language):
             "toDate": _("Level reported") if target.is_level else _("Result to date"),
             "expected": _("Straight line to the target"),
             "forecast": _("Forecast at this pace"),
+            # xgettext:no-python-format
             "percent": _("% of allocation"),
             "districts": _("districts"),
         },

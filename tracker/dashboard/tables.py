@@ -34,6 +34,7 @@ class DistrictProgressTable(tables.Table):
     zone = tables.Column(verbose_name=_("Zone group"), order_by=("zone_number", "code"))
     allocation = NumberColumn(verbose_name=_("Allocation"))
     result = NumberColumn(verbose_name=_("Result"))
+    # xgettext:no-python-format
     percent = NumberColumn(verbose_name=_("% of allocation"), decimals=2)
     band = tables.Column(verbose_name=_("Band"), order_by=("band_order", "code"))
     rank = NumberColumn(verbose_name=_("Rank of 50"))

@@ -112,10 +112,12 @@ class Target(BilingualName, models.Model):
     deadline = models.DateField(_("deadline"))
     band_high = models.DecimalField(
         _("upper band threshold (%)"), max_digits=5, decimal_places=2, default=100,
+        # xgettext:no-python-format
         help_text=_("A district at or above this % of its allocation is in the top band."),
     )
     band_low = models.DecimalField(
         _("lower band threshold (%)"), max_digits=5, decimal_places=2, default=50,
+        # xgettext:no-python-format
         help_text=_("A district below this % of its allocation is in the bottom band."),
     )
     districts_carry = models.BooleanField(
