@@ -158,32 +158,35 @@ def district(request, code):
     ))
 
 
-class OkrListView(ExportMixin, SingleTableMixin, FilterView):
+class TableView(ExportMixin, SingleTableMixin, FilterView):
+    """A filterable, sortable table page that downloads as CSV or XLSX (``?_export=csv``)."""
+
+    paginate_by = 50
+    export_formats = ["csv", "xlsx"]
+    export_name = "table"
+
+    def get_export_filename(self, export_format):
+        return f"{self.export_name}.{export_format}"
+
+
+class OkrListView(TableView):
     table_class = OkrTable
     filterset_class = OkrFilter
     template_name = "dashboard/okrs.html"
-    paginate_by = 50
-    export_formats = ["csv", "xlsx"]
+    export_name = "okrs"
 
     def get_queryset(self):
         return Okr.objects.with_binding().select_related("unit", "target").order_by("unit__code", "code")
 
-    def get_export_filename(self, export_format):
-        return f"okrs.{export_format}"
 
-
-class ProjectListView(ExportMixin, SingleTableMixin, FilterView):
+class ProjectListView(TableView):
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "dashboard/projects.html"
-    paginate_by = 50
-    export_formats = ["csv", "xlsx"]
+    export_name = "projects"
 
     def get_queryset(self):
         return Project.objects.select_related("unit").prefetch_related("okrs")
-
-    def get_export_filename(self, export_format):
-        return f"projects.{export_format}"
 
 
 def page_not_found(request, exception):

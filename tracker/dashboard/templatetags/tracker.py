@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from tracker.lib import fiscal
 from tracker.targets.progress import Band
@@ -75,8 +75,6 @@ def band_label(band, target):
 
 
 def band_text(band, low, high):
-    from django.utils.translation import gettext
-
     low, high = num(low, 0 if low == int(low) else 2), num(high, 0 if high == int(high) else 2)
     if band == Band.HIGH:
         return f"≥ {high}%"
