@@ -4,6 +4,7 @@
   var T = window.TrackerCharts, d = T.data, canvas = document.getElementById("chart-trajectory");
   if (!d || !canvas) { return; }
   var high = T.bandColour("high");
+  var hasForecast = d.forecast.some(function (v) { return v !== null; });
   T.charts.push(new Chart(canvas, {
     type: "line",
     data: {
@@ -11,8 +12,8 @@
       datasets: [
         { label: d.labels.toDate, data: d.toDate, borderColor: high, backgroundColor: high, borderWidth: 3, pointRadius: 3, spanGaps: false },
         { label: d.labels.expected, data: d.expected, borderColor: T.colour("--trajectory"), borderDash: [6, 4], borderWidth: 2, pointRadius: 0 },
-        { label: d.labels.forecast, data: d.forecast, borderColor: T.colour("--band-low"), backgroundColor: T.colour("--band-low"), borderDash: [2, 3], borderWidth: 2, pointRadius: 4, pointStyle: "triangle", spanGaps: true }
-      ]
+        hasForecast && { label: d.labels.forecast, data: d.forecast, borderColor: T.colour("--band-low"), backgroundColor: T.colour("--band-low"), borderDash: [2, 3], borderWidth: 2, pointRadius: 4, pointStyle: "triangle", spanGaps: true }
+      ].filter(Boolean)
     },
     options: {
       maintainAspectRatio: false,

@@ -31,6 +31,10 @@
     document.querySelectorAll("details.equivalent").forEach(function (d) { d.dataset.wasOpen = d.open; d.open = true; });
     window.TrackerCharts.charts.forEach(function (chart) { chart.resize(); });
   });
+  // Chromium fires "beforeprint" before it applies the print layout; this fires once it has.
+  window.matchMedia("print").addEventListener("change", function () {
+    window.TrackerCharts.charts.forEach(function (chart) { chart.resize(); });
+  });
   window.addEventListener("afterprint", function () {
     document.querySelectorAll("details.equivalent").forEach(function (d) { d.open = d.dataset.wasOpen === "true"; });
     window.TrackerCharts.charts.forEach(function (chart) { chart.resize(); });

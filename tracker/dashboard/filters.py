@@ -1,5 +1,6 @@
 """django-filter filter sets of the OKR and project tables."""
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tracker.okrs.models import Okr, Project
@@ -10,7 +11,10 @@ from tracker.targets.models import Target
 class OkrFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all(), to_field_name="code", empty_label=_("All units"))
     target = django_filters.ModelChoiceFilter(label=_("Target"), queryset=Target.objects.all(), to_field_name="code", empty_label=_("All targets"))
-    is_bound = django_filters.BooleanFilter(label=_("Bound to projects"))
+    is_bound = django_filters.BooleanFilter(
+        label=_("Bound to projects"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = Okr
