@@ -39,4 +39,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 benchmark: install
-	$(BIN)/python benchmarks/pages.py
+	$(BIN)/python benchmarks/pages.py --setup
