@@ -50,3 +50,19 @@ def test_query_budget_is_constant(queries_before_and_after_doubling, url):
     before, after = queries_before_and_after_doubling(url)
     assert before <= 15
     assert after == before
+
+
+@pytest.mark.parametrize("url", ["/okrs/", "/projects/"])
+def test_filters_offer_only_units_and_targets_with_okrs(client, url):
+    from tracker.okrs.models import Okr
+    from tracker.targets.models import Target
+
+    Target.objects.create(
+        code="OTHER-NO-OKR", name_th="ไม่มี OKR", host=Okr.objects.first().unit, unit="trees",
+        measure="cumulative", target_value=1, start_date="2023-10-01", deadline="2024-09-30",
+    )
+    form = client.get(url).context["filter"].form
+    targets = [code for code, _ in form.fields["target"].choices if code]
+    units = [code for code, _ in form.fields["unit"].choices if code]
+    assert "ENV-TREES" in [str(t) for t in targets] and "OTHER-NO-OKR" not in [str(t) for t in targets]
+    assert [str(u) for u in units] == ["ENV"]

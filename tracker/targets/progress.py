@@ -187,14 +187,14 @@ def compute(targets, as_of, districts=None):
         return {}
     ids = [t.pk for t in targets]
     level_ids = [t.pk for t in targets if t.is_level]
-    results = Result.objects.as_of(as_of).filter(target__in=ids)
+    # order_by() drops the models' default ordering, which would join the units table to sort.
+    results = Result.objects.as_of(as_of).filter(target__in=ids).order_by()
 
-    per_unit = {
-        (row["target"], row["unit"]): row
-        for row in results.order_by().values("target", "unit").annotate(
-            total=Sum("value"), last_period=Max("period"), last_entered=Max("entered_at")
-        )
-    }
+    per_unit = defaultdict(dict)  # {target: {unit: row}}
+    for row in results.values("target", "unit").annotate(
+        total=Sum("value"), last_period=Max("period"), last_entered=Max("entered_at")
+    ):
+        per_unit[row["target"]][row["unit"]] = row
     latest = {}
     if level_ids:
         window = (
@@ -203,17 +203,18 @@ def compute(targets, as_of, districts=None):
             .filter(row=1)
             .values_list("target", "unit", "value")
         )
-        latest = {(t, u): v for t, u, v in window}
+        for target_id, unit_id, value in window:
+            latest[target_id, unit_id] = value
 
     allocations = defaultdict(dict)
-    for target_id, unit_id, value in Allocation.objects.filter(target__in=ids).values_list("target", "unit", "value"):
+    for target_id, unit_id, value in Allocation.objects.filter(target__in=ids).order_by().values_list("target", "unit", "value"):
         allocations[target_id][unit_id] = value
 
     monthly = defaultdict(dict)
-    for row in results.order_by().values("target", "period").annotate(total=Sum("value"), mean=Avg("value")):
+    for row in results.values("target", "period").annotate(total=Sum("value"), mean=Avg("value")):
         monthly[row["target"]][row["period"]] = row
 
-    reported_unit_ids = {unit_id for _, unit_id in per_unit} | {u for a in allocations.values() for u in a}
+    reported_unit_ids = {u for rows in per_unit.values() for u in rows} | {u for a in allocations.values() for u in a}
     if districts is None:
         units = Unit.objects.select_related("zone").filter(Q(kind=Unit.Kind.DISTRICT) | Q(pk__in=reported_unit_ids))
     else:
@@ -224,7 +225,9 @@ def compute(targets, as_of, districts=None):
 
     progress = {}
     for target in targets:
-        progress[target.pk] = _target_progress(target, as_of, units, per_unit, latest, allocations[target.pk], monthly[target.pk])
+        progress[target.pk] = _target_progress(
+            target, as_of, units, per_unit[target.pk], latest, allocations[target.pk], monthly[target.pk]
+        )
     for target in targets:
         if target.parent_id in progress:
             progress[target.parent_id].children.append(progress[target.pk])
@@ -232,16 +235,16 @@ def compute(targets, as_of, districts=None):
 
 
 def _target_progress(target, as_of, units, per_unit, latest, allocations, monthly):
+    """One target's progress; ``per_unit`` holds this target's aggregate row of each unit."""
     level = target.is_level
-    unit_ids = set(allocations)
-    unit_ids |= {u for (t, u) in per_unit if t == target.pk}
+    unit_ids = set(allocations) | set(per_unit)
     if target.districts_carry:
         unit_ids |= {pk for pk, unit in units.items() if unit.is_district}
 
     rows = []
     for unit_id in unit_ids:
         unit = units[unit_id]
-        row = per_unit.get((target.pk, unit_id))
+        row = per_unit.get(unit_id)
         value = None
         if row is not None:
             value = latest.get((target.pk, unit_id)) if level else row["total"]
@@ -260,7 +263,7 @@ def _target_progress(target, as_of, units, per_unit, latest, allocations, monthl
     else:
         result = sum(reported, Decimal(0))
     pct = percent_of(result, target.target_value)
-    entered = [per_unit[(target.pk, u.unit.pk)]["last_entered"] for u in rows if (target.pk, u.unit.pk) in per_unit]
+    entered = [row["last_entered"] for row in per_unit.values()]
 
     counts = {band.value: 0 for band in Band}
     for u in rows:
