@@ -120,3 +120,15 @@ def test_whole_bureau_in_constant_queries(django_assert_num_queries, meeting_day
     districts = list(District.objects.select_related("zone"))
     with django_assert_num_queries(4):
         progress.compute(targets, meeting_day, districts=districts)
+
+
+def test_without_the_monthly_series_the_figures_are_the_same_in_one_query_less(
+    django_assert_num_queries, figures, meeting_day
+):
+    targets = list(Target.objects.for_pages())
+    with django_assert_num_queries(4):
+        lean = progress.compute(targets, meeting_day, monthly=False)
+    for target in targets:
+        full, short = figures[target.code], lean[target.pk]
+        assert short.months == []
+        assert (short.result, short.status, short.band_counts) == (full.result, full.status, full.band_counts)

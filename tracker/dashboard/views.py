@@ -60,7 +60,7 @@ def overview(request):
     as_of, fy, form = read_as_of(request)
     fy = fy or Target.objects.year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(fiscal_year=fy))
-    figures = progress.compute(targets, as_of)
+    figures = progress.compute(targets, as_of, monthly=False)
     status_form = OverviewFilter(request.GET or None)
     status = status_form.cleaned_data["status"] if status_form.is_valid() else ""
 
@@ -80,7 +80,7 @@ def bureau(request, code):
     as_of, fy, form = read_as_of(request)
     fy = fy or Target.objects.filter(host=host).year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(host=host, fiscal_year=fy))
-    figures = progress.compute(targets, as_of)
+    figures = progress.compute(targets, as_of, monthly=False)
     okrs = Okr.objects.filter(fiscal_year=fy).summary_by_unit([host]).get(host.pk, {"okrs": 0, "bound": 0})
     projects = Project.objects.summary_by_unit([host]).get(host.pk, {})
     return render(request, "dashboard/bureau.html", _page_context(
@@ -137,7 +137,7 @@ def district(request, code):
     fy = fy or Target.objects.year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(fiscal_year=fy))
     districts = list(District.objects.select_related("zone"))
-    figures = progress.compute(targets, as_of, districts=districts)
+    figures = progress.compute(targets, as_of, districts=districts, monthly=False)
     months = [m for m in fiscal.fiscal_months(fy) if m <= as_of]
     values = {
         (target_id, period): value

@@ -175,12 +175,13 @@ def _rank(units):
         unit.rank = previous_rank
 
 
-def compute(targets, as_of, districts=None):
+def compute(targets, as_of, districts=None, monthly=True):
     """Progress of every target in ``targets`` as of the date ``as_of``: {target.pk: TargetProgress}.
 
     Five queries whatever the number of targets: result totals per unit, latest levels per
     unit, allocations, monthly totals, and the units themselves (``districts`` may be passed in
-    to save that one).
+    to save that one). Pages that draw no monthly series pass ``monthly=False`` to skip that
+    query; their figures then have empty ``months``.
     """
     targets = list(targets)
     if not targets:
@@ -210,9 +211,10 @@ def compute(targets, as_of, districts=None):
     for target_id, unit_id, value in Allocation.objects.filter(target__in=ids).order_by().values_list("target", "unit", "value"):
         allocations[target_id][unit_id] = value
 
-    monthly = defaultdict(dict)
-    for row in results.values("target", "period").annotate(total=Sum("value"), mean=Avg("value")):
-        monthly[row["target"]][row["period"]] = row
+    by_month = defaultdict(dict)
+    if monthly:
+        for row in results.values("target", "period").annotate(total=Sum("value"), mean=Avg("value")):
+            by_month[row["target"]][row["period"]] = row
 
     reported_unit_ids = {u for rows in per_unit.values() for u in rows} | {u for a in allocations.values() for u in a}
     if districts is None:
@@ -226,7 +228,7 @@ def compute(targets, as_of, districts=None):
     progress = {}
     for target in targets:
         progress[target.pk] = _target_progress(
-            target, as_of, units, per_unit[target.pk], latest, allocations[target.pk], monthly[target.pk]
+            target, as_of, units, per_unit[target.pk], latest, allocations[target.pk], by_month[target.pk] if monthly else None
         )
     for target in targets:
         if target.parent_id in progress:
@@ -281,7 +283,7 @@ def _target_progress(target, as_of, units, per_unit, latest, allocations, monthl
         allocated=sum(allocations.values(), Decimal(0)) if allocations else None,
         units=rows,
         band_counts=counts,
-        months=_months(target, as_of, monthly),
+        months=_months(target, as_of, monthly) if monthly is not None else [],
         last_entered_at=max(entered) if entered else None,
         last_period=max((u.last_period for u in rows if u.last_period), default=None),
     )
