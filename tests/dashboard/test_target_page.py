@@ -128,6 +128,16 @@ def test_unreported_target_sorts_without_error(client):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [("th", "การกระจายรายเขตเป็นข้อมูลสาธิต", "invented demo data"), ("en", "invented demo data", "ข้อมูลสาธิต")],
+)
+def test_the_demo_data_is_labelled_in_the_readers_language(client, language, shown, hidden):
+    page = text_of(client.get(f"/targets/ENV-TREES/?{AS_OF}", HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    note = page[page.index("ยอดรวม" if language == "th" else "Totals as reported"):][:200]
+    assert shown in note and hidden not in note
+
+
 def test_unknown_target_is_404_in_thai(client):
     response = client.get("/targets/NO-SUCH-TARGET/")
     assert response.status_code == 404

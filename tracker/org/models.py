@@ -10,14 +10,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def in_active_language(thai, english):
+    """Thai first; the English text where the UI is in English and there is one."""
+    if (get_language() or "th").startswith("en") and english:
+        return english
+    return thai
+
+
 class BilingualName:
     """``name`` in the active language: Thai first, English where the UI is in English."""
 
     @property
     def name(self):
-        if (get_language() or "th").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_th
+        return in_active_language(self.name_th, self.name_en)
 
 
 class PolicyDimensionManager(models.Manager):

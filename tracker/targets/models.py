@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.lib import fiscal
-from tracker.org.models import BilingualName, PolicyDimension, Unit
+from tracker.org.models import BilingualName, PolicyDimension, Unit, in_active_language
 
 
 class PolicyManager(models.Manager):
@@ -125,10 +125,11 @@ class Target(BilingualName, models.Model):
         help_text=_("On: each district office has an allocation and reports. Off: the host reports."),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-    source_note = models.CharField(
-        _("source of the figures"), max_length=400, blank=True,
+    source_note_th = models.CharField(
+        _("source of the figures (Thai)"), max_length=400, blank=True,
         help_text=_("Shown under the figures, e.g. that a per-district split is demo data."),
     )
+    source_note_en = models.CharField(_("source of the figures (English)"), max_length=400, blank=True)
 
     objects = TargetQuerySet.as_manager()
 
@@ -150,6 +151,11 @@ class Target(BilingualName, models.Model):
             ),
         ]
         indexes = [models.Index(fields=["host", "sort_order"], name="target_host_order_idx")]
+
+    @property
+    def source_note(self):
+        """The source note in the active language, falling back to Thai."""
+        return in_active_language(self.source_note_th, self.source_note_en)
 
     def __str__(self):
         return f"{self.code} {self.name}"

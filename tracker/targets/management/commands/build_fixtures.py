@@ -165,7 +165,7 @@ class Demo:
             "parent": [parent] if parent else None, "unit": unit, "decimals": decimals, "measure": measure,
             "target_value": str(value), "fiscal_year": FISCAL_YEAR, "start_date": START.isoformat(),
             "deadline": DEADLINE.isoformat(), "band_high": str(high), "band_low": str(low),
-            "districts_carry": True, "sort_order": order, "source_note": f"{DEMO_NOTE_TH} / {DEMO_NOTE_EN}",
+            "districts_carry": True, "sort_order": order, "source_note_th": DEMO_NOTE_TH, "source_note_en": DEMO_NOTE_EN,
         })
 
     def allocations(self, code, values):

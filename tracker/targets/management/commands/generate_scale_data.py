@@ -128,7 +128,8 @@ class Command(BaseCommand):
                     decimals=2 if level else 0, measure=Measure.LEVEL if level else Measure.CUMULATIVE,
                     target_value=value, fiscal_year=year, start_date=start, deadline=deadline,
                     band_low=Decimal(25 if n % 2 else 50), band_high=Decimal(100), districts_carry=True,
-                    sort_order=n, source_note="Synthetic data from generate_scale_data (benchmarks only)",
+                    sort_order=n, source_note_th="ข้อมูลสังเคราะห์จาก generate_scale_data (สำหรับวัดสมรรถนะเท่านั้น)",
+                    source_note_en="Synthetic data from generate_scale_data (benchmarks only)",
                 )
                 # Targets 2, 12, 22 … are sub-targets of the one before them (both cumulative).
                 (children if n % 10 == 2 else parents).append(target)
