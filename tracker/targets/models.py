@@ -182,12 +182,19 @@ class Target(BilingualName, models.Model):
         return self.measure == Measure.LEVEL
 
 
+class AllocationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, target_code, unit_code):
+        return self.get(target__code=target_code, unit__code=unit_code)
+
+
 class Allocation(models.Model):
     """A unit's share of a target (ค่าเป้าหมายรายเขต)."""
 
     target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="allocations")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="allocations")
     value = models.DecimalField(_("allocation"), max_digits=14, decimal_places=3)
+
+    objects = AllocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["target", "unit__code"]
@@ -201,8 +208,17 @@ class Allocation(models.Model):
     def __str__(self):
         return f"{self.target.code} · {self.unit.code}: {self.value}"
 
+    # Natural keys let `loaddata` update the same rows when a fixture is loaded again.
+    def natural_key(self):
+        return self.target.natural_key() + self.unit.natural_key()
+
+    natural_key.dependencies = ["targets.target", "org.unit"]
+
 
 class ResultQuerySet(models.QuerySet):
+    def get_by_natural_key(self, target_code, unit_code, period):
+        return self.get(target__code=target_code, unit__code=unit_code, period=period)
+
     def as_of(self, day):
         """Results for months up to ``day``'s month that had been entered by the end of ``day``."""
         end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
@@ -258,6 +274,11 @@ class Result(models.Model):
     def __str__(self):
         return f"{self.target.code} · {self.unit.code} · {self.period:%Y-%m}: {self.value}"
 
+    def natural_key(self):
+        return self.target.natural_key() + self.unit.natural_key() + (self.period.isoformat(),)
+
+    natural_key.dependencies = ["targets.target", "org.unit"]
+
     def clean(self):
         if self.period:
             self.period = self.period.replace(day=1)
@@ -276,6 +297,13 @@ class Result(models.Model):
         )
 
 
+class ResultRevisionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, target_code, unit_code, period, changed_at):
+        return self.get(
+            result__target__code=target_code, result__unit__code=unit_code, result__period=period, changed_at=changed_at,
+        )
+
+
 class ResultRevision(models.Model):
     """One saved version of a result: what it said, who changed it, and when."""
 
@@ -289,6 +317,8 @@ class ResultRevision(models.Model):
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
+    objects = ResultRevisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["result", "-changed_at"]
         verbose_name = _("result revision")
@@ -297,3 +327,8 @@ class ResultRevision(models.Model):
 
     def __str__(self):
         return f"{self.result} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def natural_key(self):
+        return self.result.natural_key() + (self.changed_at.isoformat(),)
+
+    natural_key.dependencies = ["targets.result"]

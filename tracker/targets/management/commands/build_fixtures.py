@@ -134,7 +134,6 @@ class Demo:
         self.districts = districts
         self.rng = random.Random(SEED)
         self.objects = []
-        self.result_pk = 0
 
     def build(self):
         self.policies()
@@ -178,17 +177,16 @@ class Demo:
             for month, value in zip(MONTHS, values):
                 if value is None:
                     continue
-                self.result_pk += 1
                 entered = self.entered_at(month)
                 self.add("targets.result", {
                     "target": [code], "unit": [district], "period": month.isoformat(), "value": str(value),
                     "is_percentage": is_percentage, "note": "", "state": "verified", "entered_by": None,
                     "entered_at": entered,
-                }, pk=self.result_pk)
+                })
                 self.add("targets.resultrevision", {
-                    "result": self.result_pk, "value": str(value), "note": "", "state": "verified",
-                    "changed_by": None, "changed_at": entered,
-                }, pk=self.result_pk)
+                    "result": [code, district, month.isoformat()], "value": str(value), "note": "",
+                    "state": "verified", "changed_by": None, "changed_at": entered,
+                })
 
     def entered_at(self, month):
         # Reported in the first week of the following month, 09:00–16:59 Bangkok time.
