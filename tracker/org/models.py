@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def in_active_language(thai, english):
@@ -128,8 +129,8 @@ class Unit(BilingualName, models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("unit")
-        verbose_name_plural = _("units")
+        verbose_name = pgettext_lazy("organisation", "unit")
+        verbose_name_plural = pgettext_lazy("organisation", "units")
         constraints = [
             # A district belongs to exactly one zone group; a bureau to none.
             models.CheckConstraint(

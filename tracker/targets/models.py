@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tracker.lib import fiscal
 from tracker.org.models import BilingualName, PolicyDimension, Unit, in_active_language
@@ -100,7 +101,7 @@ class Target(BilingualName, models.Model):
         "self", verbose_name=_("parent target"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="children",
     )
-    unit = models.CharField(_("unit"), max_length=20, choices=TargetUnit.choices)
+    unit = models.CharField(pgettext_lazy("measure", "unit"), max_length=20, choices=TargetUnit.choices)
     decimals = models.PositiveSmallIntegerField(_("decimal places"), default=0)
     measure = models.CharField(_("how results combine"), max_length=20, choices=Measure.choices)
     target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=3)
@@ -191,7 +192,7 @@ class Allocation(models.Model):
     """A unit's share of a target (ค่าเป้าหมายรายเขต)."""
 
     target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="allocations")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="allocations")
+    unit = models.ForeignKey(Unit, verbose_name=pgettext_lazy("organisation", "unit"), on_delete=models.PROTECT, related_name="allocations")
     value = models.DecimalField(_("allocation"), max_digits=14, decimal_places=3)
 
     objects = AllocationQuerySet.as_manager()
