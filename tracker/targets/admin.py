@@ -30,7 +30,7 @@ class TargetAdmin(admin.ModelAdmin):
 @admin.register(Allocation)
 class AllocationAdmin(admin.ModelAdmin):
     list_display = ["target", "unit", "value"]
-    list_filter = ["target__host", "target"]
+    list_filter = ["target__host", "target__fiscal_year"]
     search_fields = ["target__code", "unit__code", "unit__name_th", "unit__name_en"]
     list_select_related = ["target", "unit"]
     autocomplete_fields = ["target", "unit"]
@@ -49,7 +49,7 @@ class RevisionInline(admin.TabularInline):
 @admin.register(Result)
 class ResultAdmin(admin.ModelAdmin):
     list_display = ["target", "unit", "period", "value", "state", "entered_by", "entered_at"]
-    list_filter = ["state", "target__host", "target", "period"]
+    list_filter = ["state", "target__host", "target__fiscal_year", "period"]
     search_fields = ["target__code", "unit__code", "unit__name_th", "unit__name_en", "note"]
     list_select_related = ["target", "unit", "entered_by"]
     autocomplete_fields = ["target", "unit"]
