@@ -16,6 +16,13 @@ def text_of(html):
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
+def page_html(client, url, **headers):
+    """A page's HTML, once it has answered 200."""
+    response = client.get(url, **headers)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return response.content.decode()
+
+
 def section(html, code):
     """The HTML of the element marked ``data-target="code"`` (an article or a table row)."""
     match = re.search(rf'<(article|tr)[^>]*data-target="{re.escape(code)}"[^>]*>(.*?)</\1>', html, flags=re.S)

@@ -1,7 +1,7 @@
 """The Environment Department's follow-up page shows every figure of the 7 June 2024 meeting."""
 import pytest
 
-from tests.dashboard.conftest import section, text_of
+from tests.dashboard.conftest import page_html, section, text_of
 
 pytestmark = pytest.mark.django_db
 URL = "/bureaus/ENV/?as_of=2024-06-07"
@@ -9,9 +9,7 @@ URL = "/bureaus/ENV/?as_of=2024-06-07"
 
 @pytest.fixture
 def html(client):
-    response = client.get(URL)
-    assert response.status_code == 200
-    return response.content.decode()
+    return page_html(client, URL)
 
 
 def test_trees_and_perennial_figures(html):

@@ -1,7 +1,7 @@
 """The overview: every urgent target grouped by host bureau, with result, %, status and bands."""
 import pytest
 
-from tests.dashboard.conftest import section, text_of
+from tests.dashboard.conftest import page_html, section, text_of
 
 pytestmark = pytest.mark.django_db
 URL = "/?as_of=2024-06-07"
@@ -9,9 +9,7 @@ URL = "/?as_of=2024-06-07"
 
 @pytest.fixture
 def html(client):
-    response = client.get(URL)
-    assert response.status_code == 200
-    return response.content.decode()
+    return page_html(client, URL)
 
 
 def test_targets_are_grouped_under_their_host(html):
