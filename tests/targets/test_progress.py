@@ -1,5 +1,6 @@
 """Every figure of the 7 June 2024 meeting, computed by the numbers module from the fixtures."""
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -89,6 +90,45 @@ def test_figures_as_of_the_meeting_exclude_later_entries(meeting_day):
     later.save()
     assert progress.compute([trees], meeting_day)[trees.pk].result == 218_910
     assert progress.compute([trees], datetime.date(2024, 7, 3))[trees.pk].result == 219_410
+
+
+def at(monkeypatch, *when):
+    """Make saves happen at this moment (Bangkok time)."""
+    moment = datetime.datetime(*when, tzinfo=zoneinfo.ZoneInfo("Asia/Bangkok"))
+    monkeypatch.setattr("tracker.targets.models.timezone.now", lambda: moment)
+
+
+def test_a_result_corrected_later_counts_with_its_value_of_the_day(monkeypatch, meeting_day):
+    trees = Target.objects.get(code="ENV-TREES")
+    may = Result.objects.get(target=trees, unit__code="1001", period=datetime.date(2024, 5, 1))
+    original = may.value
+    at(monkeypatch, 2024, 6, 20, 9)
+    may.value = original + 100
+    may.save()
+    at(monkeypatch, 2024, 7, 15, 9)
+    may.value = original + 40
+    may.save()
+
+    def result(day):
+        return progress.compute([trees], day)[trees.pk].result
+
+    assert result(meeting_day) == 218_910
+    assert result(datetime.date(2024, 6, 30)) == 218_910 + 100
+    assert result(datetime.date(2024, 7, 15)) == 218_910 + 40
+    assert may.revisions.count() == 3
+
+
+def test_a_corrected_level_is_the_level_reported_by_then(monkeypatch, meeting_day):
+    collection = Target.objects.get(code="ENV-WASTE-COLLECTION")
+    before = progress.compute([collection], meeting_day)[collection.pk]
+    latest = Result.objects.filter(target=collection, unit__code="1050").latest("period")
+    at(monkeypatch, 2024, 6, 20, 9)
+    latest.value = 0
+    latest.save()
+    then = progress.compute([collection], meeting_day)[collection.pk]
+    now = progress.compute([collection], datetime.date(2024, 6, 21))[collection.pk]
+    assert then.result == before.result and then.band_counts == before.band_counts
+    assert now.result < before.result
 
 
 def test_figures_before_the_first_report_are_zero():

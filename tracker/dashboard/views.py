@@ -142,7 +142,7 @@ def district(request, code):
     values = {
         (target_id, period): value
         for target_id, period, value in Result.objects.as_of(as_of)
-        .filter(unit=office, target__in=targets).values_list("target", "period", "value")
+        .filter(unit=office, target__in=targets).values_list("target", "period", "value_then")
     }
     rows = []
     for figure in _tree([figures[t.pk] for t in targets]):

@@ -8,7 +8,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -221,9 +221,24 @@ class ResultQuerySet(models.QuerySet):
         return self.get(target__code=target_code, unit__code=unit_code, period=period)
 
     def as_of(self, day):
-        """Results for months up to ``day``'s month that had been entered by the end of ``day``."""
+        """Results as they stood at the end of ``day``, with their value then as ``value_then``.
+
+        Kept: months up to ``day``'s month, entered by the end of ``day``. A result changed since
+        takes its value from the latest revision saved by then; one unchanged since (nearly all,
+        and every one when ``day`` is today) takes its own value, so the revision table is read
+        only for rows corrected after the date. Aggregate ``value_then``, never ``value``.
+        """
         end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
-        return self.filter(period__lte=fiscal.month_start(day), entered_at__lt=end)
+        then = ResultRevision.objects.filter(result=OuterRef("pk"), changed_at__lt=end).order_by("-changed_at", "-pk")
+        return (
+            self.filter(period__lte=fiscal.month_start(day), entered_at__lt=end)
+            .annotate(value_then=Case(
+                When(updated_at__lt=end, then=F("value")),
+                default=Subquery(then.values("value")[:1]),
+                output_field=models.DecimalField(max_digits=14, decimal_places=3),
+            ))
+            .filter(value_then__isnull=False)
+        )
 
 
 class Result(models.Model):
@@ -252,6 +267,8 @@ class Result(models.Model):
         null=True, blank=True, related_name="results_entered",
     )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    # When the value last changed: a figure "as of" an earlier day reads that day's revision instead.
+    updated_at = models.DateTimeField(_("last changed at"), default=timezone.now, editable=False)
 
     objects = ResultQuerySet.as_manager()
 
@@ -290,11 +307,17 @@ class Result(models.Model):
             raise ValidationError({"value": _("A result cannot be negative.")})
 
     def save(self, *args, **kwargs):
+        """Save and record the version in the history. The first version is dated when the result
+        was entered (which may be set to the past, for results carried over from paper); later
+        ones when they are saved."""
         self.is_percentage = self.target.is_percentage
+        self.updated_at = self.entered_at if self._state.adding else timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at", "is_percentage"}
         super().save(*args, **kwargs)
         ResultRevision.objects.create(
             result=self, value=self.value, note=self.note, state=self.state,
-            changed_by=self.entered_by, changed_at=timezone.now(),
+            changed_by=self.entered_by, changed_at=self.updated_at,
         )
 
 

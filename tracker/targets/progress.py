@@ -8,7 +8,8 @@ Rules (shown on the pages in ``templates/dashboard/_rules.html``):
 
 * **Result to date.** Cumulative targets: the sum of every monthly result up to the date.
   Level targets: each unit's latest report up to the date; the city figure is the mean of the
-  units' latest levels (levels are never summed).
+  units' latest levels (levels are never summed). "Up to the date" means entered by the end of
+  that day, with the value it had then: a result corrected afterwards counts with its old value.
 * **Percent.** Result ÷ target value × 100, rounded half-up to two decimals for display.
 * **Bands.** A unit's result ÷ its allocation: at or above the target's upper threshold is
   ``high``; at or above the lower threshold is ``middle``; below is ``low``; a unit with an
@@ -193,7 +194,7 @@ def compute(targets, as_of, districts=None, monthly=True):
 
     per_unit = defaultdict(dict)  # {target: {unit: row}}
     for row in results.values("target", "unit").annotate(
-        total=Sum("value"), last_period=Max("period"), last_entered=Max("entered_at")
+        total=Sum("value_then"), last_period=Max("period"), last_entered=Max("entered_at")
     ):
         per_unit[row["target"]][row["unit"]] = row
     latest = {}
@@ -202,7 +203,7 @@ def compute(targets, as_of, districts=None, monthly=True):
             results.filter(target__in=level_ids)
             .annotate(row=Window(RowNumber(), partition_by=[F("target"), F("unit")], order_by=F("period").desc()))
             .filter(row=1)
-            .values_list("target", "unit", "value")
+            .values_list("target", "unit", "value_then")
         )
         for target_id, unit_id, value in window:
             latest[target_id, unit_id] = value
@@ -213,7 +214,7 @@ def compute(targets, as_of, districts=None, monthly=True):
 
     by_month = defaultdict(dict)
     if monthly:
-        for row in results.values("target", "period").annotate(total=Sum("value"), mean=Avg("value")):
+        for row in results.values("target", "period").annotate(total=Sum("value_then"), mean=Avg("value_then")):
             by_month[row["target"]][row["period"]] = row
 
     reported_unit_ids = {u for rows in per_unit.values() for u in rows} | {u for a in allocations.values() for u in a}

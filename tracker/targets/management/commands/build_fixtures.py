@@ -181,7 +181,7 @@ class Demo:
                 self.add("targets.result", {
                     "target": [code], "unit": [district], "period": month.isoformat(), "value": str(value),
                     "is_percentage": is_percentage, "note": "", "state": "verified", "entered_by": None,
-                    "entered_at": entered,
+                    "entered_at": entered, "updated_at": entered,
                 })
                 self.add("targets.resultrevision", {
                     "result": [code, district, month.isoformat()], "value": str(value), "note": "",

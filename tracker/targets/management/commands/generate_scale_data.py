@@ -178,7 +178,7 @@ class Command(BaseCommand):
                         value = Decimal(round(float(allocation) / 12 * pace * rng.uniform(0.5, 1.5)))
                     batch.append(Result(
                         target_id=target.pk, unit_id=district.pk, period=month, value=value,
-                        is_percentage=target.is_level, state=Result.State.VERIFIED, entered_at=at,
+                        is_percentage=target.is_level, state=Result.State.VERIFIED, entered_at=at, updated_at=at,
                     ))
                 if len(batch) >= self.batch_size:
                     count += self.insert(Result, batch, progress)
