@@ -18,7 +18,9 @@
     options: {
       maintainAspectRatio: false,
       plugins: {
-        legend: { position: "right" },
+        // The band list under the chart is its legend (and its text equivalent): no second one
+        // squeezed beside the ring, where a narrow printed column cut it off.
+        legend: { display: false },
         tooltip: { callbacks: { label: function (ctx) { return ctx.label + ": " + ctx.parsed + " " + d.labels.districts; } } }
       }
     }

@@ -26,6 +26,20 @@
     charts: []
   };
 
+  // A canvas does not wait for web fonts: a chart drawn before Sarabun has loaded keeps its
+  // fallback letters (boxes, where the system has no Thai font). Ask for the faces the charts use
+  // and redraw every chart once they are there.
+  if (document.fonts && document.fonts.load) {
+    var sample = "กขคABC123";
+    Promise.all([
+      document.fonts.load("13px Sarabun", sample),
+      document.fonts.load("bold 13px Sarabun", sample)
+    ]).then(function () {
+      window.TrackerCharts.fontsReady = true;
+      window.TrackerCharts.charts.forEach(function (chart) { chart.update("none"); });
+    });
+  }
+
   // Chart.js sizes canvases for the screen; resize them to the printed page and back.
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details.equivalent").forEach(function (d) { d.dataset.wasOpen = d.open; d.open = true; });

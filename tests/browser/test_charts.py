@@ -66,3 +66,8 @@ def test_target_page_draws_its_three_charts(site, page, code):
     (counts,) = bands["datasets"]
     assert sum(counts["data"]) == 50, counts  # every district is in one band
     assert len(bands["labels"]) == len(counts["data"]) >= 3
+
+    # Chart text is drawn in Sarabun, once it has loaded (a canvas does not wait for web fonts).
+    page.wait_for_function("() => window.TrackerCharts.fontsReady === true", timeout=15_000)
+    assert page.evaluate("() => document.fonts.check('13px Sarabun', 'กขค')")
+    assert "Sarabun" in page.evaluate("() => Chart.getChart(document.getElementById('chart-trajectory')).options.font.family")
