@@ -1,5 +1,6 @@
 """The target page: headline figures, chart data, tile map, per-district table and its exports."""
 import csv
+import datetime
 import io
 import json
 import re
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from tests.dashboard.conftest import text_of
 
@@ -154,6 +156,18 @@ def test_bad_date_is_explained_and_today_is_shown(client):
     response = client.get("/targets/ENV-TREES/?as_of=2024-13-45", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "Enter a valid date" in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("en", "Figures exist only up to today"), ("th", "ตัวเลขมีถึงวันนี้เท่านั้น"),
+])
+def test_a_future_date_is_refused_in_the_readers_language(client, language, message):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.get(f"/targets/ENV-TREES/?as_of={tomorrow}", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["as_of"] == timezone.localdate()
+    assert f'max="{timezone.localdate().isoformat()}"' in response.content.decode()
 
 
 def test_query_budget_is_constant(queries_before_and_after_doubling):

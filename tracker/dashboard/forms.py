@@ -18,10 +18,19 @@ class AsOfForm(forms.Form):
     )
     fy = forms.IntegerField(label=_("Fiscal year (BE)"), required=False, min_value=2500, max_value=2700)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser's date picker offers only the dates the form accepts.
+        self.fields["as_of"].widget.attrs.update(min=EARLIEST.isoformat(), max=timezone.localdate().isoformat())
+
     def clean_as_of(self):
+        # Figures exist up to today: a later date would rate today's results against a trajectory
+        # that has not been reached yet, and show targets as missed before their time.
         day = self.cleaned_data["as_of"]
-        if day and not EARLIEST <= day <= timezone.localdate() + datetime.timedelta(days=366 * 5):
-            raise forms.ValidationError(_("Choose a date between 2000 and five years from now."))
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("Figures exist only up to today; choose today or an earlier date."))
+        if day and day < EARLIEST:
+            raise forms.ValidationError(_("Choose a date from the year 2000 on."))
         return day
 
 
