@@ -1,4 +1,6 @@
 """The Environment Department's follow-up page shows every figure of the 7 June 2024 meeting."""
+import re
+
 import pytest
 
 from tests.dashboard.conftest import page_html, section, text_of
@@ -41,6 +43,20 @@ def test_waste_points_allocated_and_not_reporting(html):
     points = text_of(section(html, "ENV-WASTE-POINTS"))
     assert "2,473" in points
     assert "ยังไม่เริ่มรายงาน" in points or "Reporting has not started" in points
+
+
+def test_the_districts_furthest_behind_are_named_lowest_first(html, meeting_day):
+    from tracker.targets import progress
+    from tracker.targets.models import Target
+
+    trees = Target.objects.get(code="ENV-TREES")
+    districts = progress.compute([trees], meeting_day)[trees.pk].districts
+    lowest = sorted(districts, key=lambda u: (u.percent, u.unit.code))[:5]
+    shown = re.search(r'data-lagging="ENV-TREES">(.*?)</p>', html, flags=re.S).group(1)
+    names = re.findall(r'<a href="/districts/(\d+)/[^"]*">', shown)
+    assert names == [u.unit.code for u in lowest]
+    assert f"{lowest[0].percent:.2f}%" in text_of(shown)
+    assert 'data-lagging="ENV-WASTE-POINTS"' not in html  # nobody has reported yet
 
 
 def test_okr_and_project_summary(html):

@@ -1,4 +1,6 @@
 """The overview: every urgent target grouped by host bureau, with result, %, status and bands."""
+import re
+
 import pytest
 
 from tests.dashboard.conftest import page_html, section, text_of
@@ -31,6 +33,20 @@ def test_status_filter_keeps_matching_targets_only(client):
     html = client.get(URL + "&status=achieved").content.decode()
     assert 'data-target="ENV-TREES"' in html
     assert 'data-target="ENV-PARKS"' not in html
+
+
+def test_status_summary_counts_the_targets_and_links_to_each_status(html, meeting_day):
+    from tracker.targets import progress
+    from tracker.targets.models import Target
+
+    summary = re.search(r'<ul class="status-summary"[^>]*>(.*?)</ul>', html, flags=re.S).group(1)
+    shown = {status: int(count) for status, count in re.findall(
+        r'href="[^"]*status=(\w+)"[^>]*>.*?<strong>(\d+)</strong>', summary, flags=re.S)}
+    statuses = [f.status for f in progress.compute(Target.objects.filter(fiscal_year=2567), meeting_day).values()]
+    assert shown == {status: statuses.count(status) for status in set(statuses)}
+    # The meeting's six targets: trees achieved, waste collection on track, parks and waste
+    # separation at risk, perennial trees and waste points off track.
+    assert shown == {"achieved": 1, "on_track": 1, "at_risk": 2, "off_track": 2}
 
 
 def test_after_the_deadline_targets_are_achieved_or_missed(client):

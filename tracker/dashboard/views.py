@@ -3,7 +3,7 @@
 Every figure comes from :mod:`tracker.targets.progress`; views only choose what to show.
 Each page runs a constant number of queries, whatever the number of targets or districts.
 """
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -69,8 +69,10 @@ def overview(request):
         if status and figure.status != status:
             continue
         bureaus.setdefault(figure.target.host, []).append(figure)
+    by_status = Counter(figure.status for figure in figures.values())
+    statuses = [(choice, by_status[choice.value]) for choice in progress.Status if by_status[choice.value]]
     return render(request, "dashboard/overview.html", _page_context(
-        request, as_of, fy, form, bureaus=bureaus, status_form=status_form,
+        request, as_of, fy, form, bureaus=bureaus, status_form=status_form, status=status, statuses=statuses,
         fiscal_years=Target.objects.fiscal_years(), target_count=len(targets), bands=list(Band),
     ))
 

@@ -37,6 +37,7 @@ from tracker.targets.models import Allocation, Result
 
 HUNDRED = Decimal(100)
 AT_RISK_SHARE = Decimal("0.75")
+LAGGING_SHOWN = 5
 
 
 class Band(models.TextChoices):
@@ -164,6 +165,13 @@ class TargetProgress:
     @property
     def districts(self):
         return [u for u in self.units if u.unit.is_district]
+
+    @property
+    def lagging(self):
+        """The districts furthest behind their allocation, lowest first: what a follow-up meeting
+        asks about. At most ``LAGGING_SHOWN``; only districts that have reported."""
+        reported = sorted((u for u in self.districts if u.percent is not None), key=lambda u: (u.percent, u.unit.code))
+        return reported[:LAGGING_SHOWN]
 
 
 def _rank(units):
