@@ -1,8 +1,21 @@
-/* The target page's bar chart: each district's % of its allocation, best first, coloured by band. */
+/* The target page's bar chart: each district's % of its allocation, best first, coloured by band.
+   On a narrow screen the bars lie down, one row per district, so that all 50 names stay readable. */
 (function () {
   "use strict";
   var T = window.TrackerCharts, d = T.data, canvas = document.getElementById("chart-districts");
   if (!d || !canvas) { return; }
+  var box = canvas.parentElement;
+  var across = box.clientWidth < 560 && !window.matchMedia("print").matches;
+  var value = across ? "x" : "y", name = across ? "y" : "x";
+  if (across) {
+    box.classList.add("chart-rows");
+    box.style.height = (d.districts.length * 18 + 70) + "px";
+  }
+  var scales = {};
+  scales[name] = across
+    ? { ticks: { autoSkip: false, font: { size: 11 } } }
+    : { ticks: { autoSkip: false, maxRotation: 90, minRotation: 60, font: { size: 11 } } };
+  scales[value] = { beginAtZero: true, title: { display: true, text: d.labels.percent } };
   T.charts.push(new Chart(canvas, {
     type: "bar",
     data: {
@@ -16,14 +29,12 @@
       }]
     },
     options: {
+      indexAxis: name,
       maintainAspectRatio: false,
-      scales: {
-        x: { ticks: { autoSkip: false, maxRotation: 90, minRotation: 60, font: { size: 11 } } },
-        y: { beginAtZero: true, title: { display: true, text: d.labels.percent } }
-      },
+      scales: scales,
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { label: function (ctx) { return T.format(ctx.parsed.y, 2) + "%"; } } }
+        tooltip: { callbacks: { label: function (ctx) { return T.format(ctx.parsed[value], 2) + "%"; } } }
       }
     }
   }));

@@ -71,3 +71,18 @@ def test_target_page_draws_its_three_charts(site, page, code):
     page.wait_for_function("() => window.TrackerCharts.fontsReady === true", timeout=15_000)
     assert page.evaluate("() => document.fonts.check('13px Sarabun', 'กขค')")
     assert "Sarabun" in page.evaluate("() => Chart.getChart(document.getElementById('chart-trajectory')).options.font.family")
+
+
+def test_on_a_phone_the_district_bars_lie_down_one_row_each(site, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site}/targets/ENV-TREES/?{AS_OF}")
+    wait_for_charts(page, 3)
+    chart = page.evaluate("""() => {
+      const chart = Chart.getChart(document.getElementById("chart-districts"));
+      return { axis: chart.options.indexAxis, height: chart.height, labels: chart.data.labels.length };
+    }""")
+    assert chart["axis"] == "y" and chart["labels"] == 50
+    assert chart["height"] >= 50 * 16, chart  # room for every district's name
+    # The table keeps the figures and lets the zone and code columns go.
+    assert not page.locator("#district-table td.code").first.is_visible()
+    assert page.locator("#district-table td.num").first.is_visible()

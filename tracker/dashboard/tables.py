@@ -29,9 +29,13 @@ class NumberColumn(tables.Column):
 class DistrictProgressTable(tables.Table):
     """The per-district table of the target page. Rows are dicts built from ``UnitProgress``."""
 
-    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "code"}})
+    code = tables.Column(verbose_name=_("Code"), attrs={"th": {"class": "optional"}, "td": {"class": "code optional"}})
     district = tables.Column(verbose_name=_("District"), order_by=("code",))
-    zone = tables.Column(verbose_name=_("Zone group"), order_by=("zone_number", "code"))
+    # "optional" columns give way on a phone, where the figures matter more than the zone and code.
+    zone = tables.Column(
+        verbose_name=_("Zone group"), order_by=("zone_number", "code"),
+        attrs={"th": {"class": "optional"}, "td": {"class": "optional"}},
+    )
     allocation = NumberColumn(verbose_name=_("Allocation"))
     result = NumberColumn(verbose_name=_("Result"))
     # xgettext:no-python-format
@@ -68,7 +72,7 @@ class DistrictProgressTable(tables.Table):
 
 
 class OkrTable(tables.Table):
-    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "code"}})
+    code = tables.Column(verbose_name=_("Code"), attrs={"th": {"class": "optional"}, "td": {"class": "code optional"}})
     name = tables.Column(verbose_name=_("Objective and key result"), order_by=("name_th",), accessor="name")
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__code",))
     target = tables.Column(verbose_name=_("Target"), order_by=("target__code",))
@@ -95,7 +99,7 @@ class OkrTable(tables.Table):
 
 
 class ProjectTable(tables.Table):
-    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "code"}})
+    code = tables.Column(verbose_name=_("Code"), attrs={"th": {"class": "optional"}, "td": {"class": "code optional"}})
     name = tables.Column(verbose_name=_("Project / activity"), order_by=("name_th",), accessor="name")
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__code",))
     okrs = tables.ManyToManyColumn(verbose_name=_("OKRs"), transform=lambda okr: okr.code, orderable=False)
