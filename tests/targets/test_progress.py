@@ -8,7 +8,7 @@ import pytest
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
 from tracker.targets import progress
-from tracker.targets.models import Result, Target
+from tracker.targets.models import Result, ResultRevision, Target
 from tracker.targets.progress import Band, Status
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +116,15 @@ def test_a_result_corrected_later_counts_with_its_value_of_the_day(monkeypatch, 
     assert result(datetime.date(2024, 6, 30)) == 218_910 + 100
     assert result(datetime.date(2024, 7, 15)) == 218_910 + 40
     assert may.revisions.count() == 3
+
+
+def test_a_result_changed_in_bulk_without_history_is_read_as_it_is_now(meeting_day):
+    trees = Target.objects.get(code="ENV-TREES")
+    may = Result.objects.filter(target=trees, unit__code="1001", period=datetime.date(2024, 5, 1))
+    original = may.get().value
+    may.update(value=original + 7, updated_at=datetime.datetime(2024, 7, 1, tzinfo=datetime.UTC))
+    ResultRevision.objects.filter(result__in=may).delete()  # no version of the meeting day left
+    assert progress.compute([trees], meeting_day)[trees.pk].result == 218_910 + 7
 
 
 def test_a_corrected_level_is_the_level_reported_by_then(monkeypatch, meeting_day):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -226,19 +227,18 @@ class ResultQuerySet(models.QuerySet):
         Kept: months up to ``day``'s month, entered by the end of ``day``. A result changed since
         takes its value from the latest revision saved by then; one unchanged since (nearly all,
         and every one when ``day`` is today) takes its own value, so the revision table is read
-        only for rows corrected after the date. Aggregate ``value_then``, never ``value``.
+        only for rows corrected after the date. A row changed since with no revision by then
+        (written in bulk, bypassing ``save()``) can only be read as it is now. Aggregate
+        ``value_then``, never ``value``.
         """
         end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
         then = ResultRevision.objects.filter(result=OuterRef("pk"), changed_at__lt=end).order_by("-changed_at", "-pk")
-        return (
-            self.filter(period__lte=fiscal.month_start(day), entered_at__lt=end)
-            .annotate(value_then=Case(
-                When(updated_at__lt=end, then=F("value")),
-                default=Subquery(then.values("value")[:1]),
-                output_field=models.DecimalField(max_digits=14, decimal_places=3),
-            ))
-            .filter(value_then__isnull=False)
-        )
+        decimal = models.DecimalField(max_digits=14, decimal_places=3)
+        return self.filter(period__lte=fiscal.month_start(day), entered_at__lt=end).annotate(value_then=Case(
+            When(updated_at__lt=end, then=F("value")),
+            default=Coalesce(Subquery(then.values("value")[:1]), F("value"), output_field=decimal),
+            output_field=decimal,
+        ))
 
 
 class Result(models.Model):
