@@ -213,8 +213,7 @@ def compute(targets, as_of, districts=None, monthly=True):
             .filter(row=1)
             .values_list("target", "unit", "value_then")
         )
-        for target_id, unit_id, value in window:
-            latest[target_id, unit_id] = value
+        latest = {(t, u): v for t, u, v in window}
 
     allocations = defaultdict(dict)
     for target_id, unit_id, value in Allocation.objects.filter(target__in=ids).order_by().values_list("target", "unit", "value"):

@@ -145,11 +145,9 @@ class Demo:
         self.okrs()
         return self.objects
 
-    def add(self, model, fields, pk=None):
-        obj = {"model": model, "fields": fields}
-        if pk is not None:
-            obj = {"model": model, "pk": pk, "fields": fields}
-        self.objects.append(obj)
+    def add(self, model, fields):
+        # No primary keys: every row is found again by its natural key when the fixture is reloaded.
+        self.objects.append({"model": model, "fields": fields})
 
     def policies(self):
         for code, th, en in (
