@@ -45,7 +45,8 @@ def double_the_data():
     )
     Result.objects.bulk_create(
         Result(target_id=copies[r.target_id], unit_id=r.unit_id, period=r.period, value=r.value,
-               is_percentage=r.is_percentage, state=r.state, entered_at=r.entered_at)
+               is_percentage=r.is_percentage, state=r.state, entered_at=r.entered_at, updated_at=r.updated_at,
+               verified_at=r.verified_at)
         for r in Result.objects.all()
     )
     okr_copies = {}

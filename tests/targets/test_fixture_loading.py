@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Unit
+from tracker.targets.recording import record_result
 from tracker.targets.models import Allocation, Result, ResultRevision, Target
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +16,9 @@ MODELS = [Unit, Target, Allocation, Result, ResultRevision, Okr, Project]
 
 def test_loading_twice_changes_nothing_and_keeps_other_results():
     # A result someone entered later, for a month the demo data leaves empty.
-    staff = Result.objects.create(
+    staff = record_result(
         target=Target.objects.get(code="ENV-WASTE-POINTS"), unit=Unit.objects.get(code="1001"),
-        period=datetime.date(2024, 6, 1), value=3,
+        period=datetime.date(2024, 6, 1), value=3, by=None,
     )
     edited = Result.objects.get(target__code="ENV-TREES", unit__code="1001", period=datetime.date(2023, 10, 1))
     original_value = edited.value

@@ -9,6 +9,7 @@ from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
 from tracker.targets import progress
 from tracker.targets.models import Result, ResultRevision, Target
+from tracker.targets.recording import record_result
 from tracker.targets.progress import Band, Status
 
 pytestmark = pytest.mark.django_db
@@ -83,19 +84,18 @@ def test_environment_okrs_26_all_bound_97_projects():
     assert projects["in_progress"] == 92
 
 
-def test_figures_as_of_the_meeting_exclude_later_entries(meeting_day):
+def test_figures_as_of_the_meeting_exclude_later_entries(monkeypatch, meeting_day):
     trees = Target.objects.get(code="ENV-TREES")
-    later = Result(target=trees, unit=District.objects.get(code="1001"), period=datetime.date(2024, 6, 1), value=500)
-    later.entered_at = datetime.datetime(2024, 7, 3, 10, tzinfo=datetime.UTC)
-    later.save()
+    at(monkeypatch, 2024, 7, 3, 10)
+    record_result(target=trees, unit=District.objects.get(code="1001"), period=datetime.date(2024, 6, 1), value=500, by=None)
     assert progress.compute([trees], meeting_day)[trees.pk].result == 218_910
     assert progress.compute([trees], datetime.date(2024, 7, 3))[trees.pk].result == 219_410
 
 
 def at(monkeypatch, *when):
-    """Make saves happen at this moment (Bangkok time)."""
+    """Make the clock say this moment (Bangkok time): results are recorded then."""
     moment = datetime.datetime(*when, tzinfo=zoneinfo.ZoneInfo("Asia/Bangkok"))
-    monkeypatch.setattr("tracker.targets.models.timezone.now", lambda: moment)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
 
 
 def test_a_result_corrected_later_counts_with_its_value_of_the_day(monkeypatch, meeting_day):
@@ -103,11 +103,9 @@ def test_a_result_corrected_later_counts_with_its_value_of_the_day(monkeypatch, 
     may = Result.objects.get(target=trees, unit__code="1001", period=datetime.date(2024, 5, 1))
     original = may.value
     at(monkeypatch, 2024, 6, 20, 9)
-    may.value = original + 100
-    may.save()
+    record_result(target=trees, unit=may.unit, period=may.period, value=original + 100, state="verified", by=None)
     at(monkeypatch, 2024, 7, 15, 9)
-    may.value = original + 40
-    may.save()
+    record_result(target=trees, unit=may.unit, period=may.period, value=original + 40, state="verified", by=None)
 
     def result(day):
         return progress.compute([trees], day)[trees.pk].result
@@ -132,8 +130,7 @@ def test_a_corrected_level_is_the_level_reported_by_then(monkeypatch, meeting_da
     before = progress.compute([collection], meeting_day)[collection.pk]
     latest = Result.objects.filter(target=collection, unit__code="1050").latest("period")
     at(monkeypatch, 2024, 6, 20, 9)
-    latest.value = 0
-    latest.save()
+    record_result(target=collection, unit=latest.unit, period=latest.period, value=0, by=None)
     then = progress.compute([collection], meeting_day)[collection.pk]
     now = progress.compute([collection], datetime.date(2024, 6, 21))[collection.pk]
     assert then.result == before.result and then.band_counts == before.band_counts

@@ -23,7 +23,7 @@ def target_chart_data(figure, language):
         key=lambda u: (-u.percent, u.unit.code),
     )
     return {
-        "unitLabel": target.get_unit_display(),
+        "unitLabel": target.get_unit_of_measure_display(),
         "decimals": target.decimals,
         "level": target.is_level,
         "months": [fiscal.format_month_short(m.month, language) for m in months],

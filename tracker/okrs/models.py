@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker.org.models import BilingualName, Unit
+from tracker.lib.bilingual import BilingualName
+from tracker.org.models import Unit
 from tracker.targets.models import Target
 
 

@@ -6,24 +6,10 @@ monthly results, OKRs, projects, memberships — points at "a unit" whichever it
 """
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-def in_active_language(thai, english):
-    """Thai first; the English text where the UI is in English and there is one."""
-    if (get_language() or "th").startswith("en") and english:
-        return english
-    return thai
-
-
-class BilingualName:
-    """``name`` in the active language: Thai first, English where the UI is in English."""
-
-    @property
-    def name(self):
-        return in_active_language(self.name_th, self.name_en)
+from tracker.lib.bilingual import BilingualName
 
 
 class PolicyDimensionManager(models.Manager):

@@ -1,6 +1,7 @@
 """Admin for policies, targets, allocations and monthly results (with their history)."""
 from django.contrib import admin
 
+from tracker.targets import recording
 from tracker.targets.models import Allocation, Policy, Result, ResultRevision, Target
 
 
@@ -19,8 +20,8 @@ class AllocationInline(admin.TabularInline):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_th", "host", "unit", "measure", "target_value", "fiscal_year", "deadline"]
-    list_filter = ["host", "measure", "unit", "fiscal_year", "districts_carry"]
+    list_display = ["code", "name_th", "host", "unit_of_measure", "measure", "target_value", "fiscal_year", "deadline"]
+    list_filter = ["host", "measure", "unit_of_measure", "fiscal_year", "districts_carry"]
     search_fields = ["code", "name_th", "name_en"]
     list_select_related = ["host"]
     autocomplete_fields = ["host", "parent", "policy"]
@@ -45,17 +46,45 @@ class RevisionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Result)
 class ResultAdmin(admin.ModelAdmin):
-    list_display = ["target", "unit", "period", "value", "state", "entered_by", "entered_at"]
+    """Results written here go through the recording function, like every other write."""
+
+    list_display = ["target", "unit", "period", "value", "state", "entered_by", "entered_at", "verified_by"]
     list_filter = ["state", "target__host", "target__fiscal_year", "period"]
     search_fields = ["target__code", "unit__code", "unit__name_th", "unit__name_en", "note"]
-    list_select_related = ["target", "unit", "entered_by"]
+    list_select_related = ["target", "unit", "entered_by", "verified_by"]
     autocomplete_fields = ["target", "unit"]
     date_hierarchy = "period"
+    fields = ["target", "unit", "period", "value", "note", "state", "entered_by", "entered_at", "updated_at", "verified_by", "verified_at"]
+    readonly_fields = ["entered_by", "entered_at", "updated_at", "verified_by", "verified_at"]
     inlines = [RevisionInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A result is one unit's month of one target: correct its value, not what it is a result of.
+        if obj is not None:
+            return ["target", "unit", "period", *self.readonly_fields]
+        return self.readonly_fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "state":
+            kwargs["choices"] = [c for c in Result.State.choices if c[0] != Result.State.DELETED]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
-        obj.entered_by = request.user
-        super().save_model(request, obj, form, change)
+        saved = recording.record_result(
+            target=obj.target, unit=obj.unit, period=obj.period, value=obj.value, note=obj.note, state=obj.state,
+            by=request.user,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        recording.delete_result(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for result in queryset:
+            recording.delete_result(result, by=request.user)

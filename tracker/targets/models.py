@@ -4,6 +4,7 @@ Results carry an author, a state and a history (``ResultRevision``) from the sta
 entry forms, verification by the host and "as of a past date" figures fit without rework.
 """
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,11 +12,13 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tracker.lib import fiscal
-from tracker.org.models import BilingualName, PolicyDimension, Unit, in_active_language
+from tracker.lib.bilingual import BilingualName, in_active_language
+from tracker.org.models import PolicyDimension, Unit
 
 
 class PolicyManager(models.Manager):
@@ -53,7 +56,7 @@ class Measure(models.TextChoices):
     LEVEL = "level", _("Level (the latest report is the current value)")
 
 
-class TargetUnit(models.TextChoices):
+class UnitOfMeasure(models.TextChoices):
     TREES = "trees", _("trees")
     PARKS = "parks", _("parks")
     TONNES = "tonnes", _("tonnes")
@@ -102,7 +105,7 @@ class Target(BilingualName, models.Model):
         "self", verbose_name=_("parent target"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="children",
     )
-    unit = models.CharField(pgettext_lazy("measure", "unit"), max_length=20, choices=TargetUnit.choices)
+    unit_of_measure = models.CharField(pgettext_lazy("measure", "unit"), max_length=20, choices=UnitOfMeasure.choices)
     decimals = models.PositiveSmallIntegerField(_("decimal places"), default=0)
     measure = models.CharField(_("how results combine"), max_length=20, choices=Measure.choices)
     target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=3)
@@ -112,6 +115,13 @@ class Target(BilingualName, models.Model):
     )
     start_date = models.DateField(_("start"))
     deadline = models.DateField(_("deadline"))
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=3, null=True, blank=True,
+        help_text=_(
+            "Level targets only: the level at the start of the period. Left empty, it is computed from "
+            "the districts' first reports."
+        ),
+    )
     band_high = models.DecimalField(
         _("upper band threshold (%)"), max_digits=5, decimal_places=2, default=100,
         # xgettext:no-python-format
@@ -148,8 +158,14 @@ class Target(BilingualName, models.Model):
             ),
             models.CheckConstraint(condition=Q(decimals__lte=3), name="target_decimals_max_3"),
             models.CheckConstraint(
-                condition=~Q(unit="percent") | Q(target_value__lte=100),
+                condition=~Q(unit_of_measure="percent") | Q(target_value__lte=100),
                 name="target_percent_at_most_100",
+            ),
+            # A cumulative target counts from zero; only a level starts from somewhere.
+            models.CheckConstraint(
+                condition=Q(baseline__isnull=True)
+                | (Q(measure="level") & Q(baseline__gte=0) & Q(baseline__lt=F("target_value"))),
+                name="target_baseline_level_below_target",
             ),
         ]
         indexes = [models.Index(fields=["host", "sort_order"], name="target_host_order_idx")]
@@ -174,10 +190,41 @@ class Target(BilingualName, models.Model):
             raise ValidationError({"parent": _("A target cannot be its own parent.")})
         if self.host_id and self.host.is_district:
             raise ValidationError({"host": _("The host must be a bureau, not a district office.")})
+        if self.baseline is not None:
+            if self.measure != Measure.LEVEL:
+                raise ValidationError({"baseline": _("Only a level target has a baseline; a cumulative one counts from zero.")})
+            if self.target_value is not None and not (0 <= self.baseline < self.target_value):
+                raise ValidationError({"baseline": _("The baseline must be at least 0 and below the target value.")})
+
+    def reporting_error(self, unit):
+        """Why ``unit`` may not report on this target, or None if it may.
+
+        A target shared out to districts is reported by the districts that carry an allocation of
+        it; any other target by its host (or a unit given an allocation of it).
+        """
+        allocated = self.allocations.filter(unit=unit).exists()
+        if self.districts_carry:
+            if not unit.is_district:
+                return _("%(target)s is reported by the district offices, not by %(unit)s.") % {
+                    "target": self.code, "unit": unit.name,
+                }
+            if not allocated:
+                return _("%(unit)s has no allocation of %(target)s, so it has nothing to report on it.") % {
+                    "target": self.code, "unit": unit.name,
+                }
+        elif unit.pk != self.host_id and not allocated:
+            return _("%(target)s is reported by its host, %(host)s.") % {"target": self.code, "host": self.host.name}
+        return None
+
+    def first_period(self):
+        return fiscal.month_start(self.start_date)
+
+    def last_period(self):
+        return fiscal.month_start(self.deadline)
 
     @property
     def is_percentage(self):
-        return self.unit == TargetUnit.PERCENT
+        return self.unit_of_measure == UnitOfMeasure.PERCENT
 
     @property
     def is_level(self):
@@ -222,37 +269,55 @@ class ResultQuerySet(models.QuerySet):
         return self.get(target__code=target_code, unit__code=unit_code, period=period)
 
     def as_of(self, day):
-        """Results as they stood at the end of ``day``, with their value then as ``value_then``.
+        """Results as they stood at the end of ``day``, with ``value_then`` and ``state_then``.
 
-        Kept: months up to ``day``'s month, entered by the end of ``day``. A result changed since
-        takes its value from the latest revision saved by then; one unchanged since (nearly all,
-        and every one when ``day`` is today) takes its own value, so the revision table is read
-        only for rows corrected after the date. A row changed since with no revision by then
-        (written in bulk, bypassing ``save()``) can only be read as it is now. Aggregate
-        ``value_then``, never ``value``.
+        Kept: months up to ``day``'s month, recorded by the end of ``day``. A result changed since
+        takes its value and state from the latest revision recorded by then; one unchanged since
+        (nearly all, and every one when ``day`` is today) takes its own, so the revision table is
+        read only for rows changed after the date. A row changed since with no revision by then
+        (written in bulk, bypassing the recording function) can only be read as it is now.
+        Aggregate ``value_then`` and filter on ``state_then``, never ``value`` or ``state``.
         """
         end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
         then = ResultRevision.objects.filter(result=OuterRef("pk"), changed_at__lt=end).order_by("-changed_at", "-pk")
         decimal = models.DecimalField(max_digits=14, decimal_places=3)
-        return self.filter(period__lte=fiscal.month_start(day), entered_at__lt=end).annotate(value_then=Case(
-            When(updated_at__lt=end, then=F("value")),
-            default=Coalesce(Subquery(then.values("value")[:1]), F("value"), output_field=decimal),
-            output_field=decimal,
-        ))
+        text = models.CharField(max_length=20)
+        return self.filter(period__lte=fiscal.month_start(day), entered_at__lt=end).annotate(
+            value_then=Case(
+                When(updated_at__lt=end, then=F("value")),
+                default=Coalesce(Subquery(then.values("value")[:1]), F("value"), output_field=decimal),
+                output_field=decimal,
+            ),
+            state_then=Case(
+                When(updated_at__lt=end, then=F("state")),
+                default=Coalesce(Subquery(then.values("state")[:1]), F("state"), output_field=text),
+                output_field=text,
+            ),
+        )
+
+    def counted(self):
+        """Of ``as_of`` rows, those that count in a figure: submitted or verified then."""
+        return self.filter(state_then__in=Result.COUNTED_STATES)
 
 
 class Result(models.Model):
     """One unit's result for one target in one month (ผลการดำเนินงานรายเดือน).
 
     For a cumulative target the value is what was done that month; for a level target it is the
-    level at the end of that month. Every save leaves a ``ResultRevision``.
+    level at the end of that month. Written only through
+    :func:`tracker.targets.recording.record_result`, which validates it and keeps its history.
     """
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", _("Submitted, awaiting verification")
         VERIFIED = "verified", _("Verified by host")
         RETURNED = "returned", _("Returned for correction")
+        # Deleting keeps the row and its history, so a figure "as of" before the deletion still has it.
+        DELETED = "deleted", _("Deleted")
+
+    # Drafts, returned and deleted results never count in a figure.
+    COUNTED_STATES = (State.SUBMITTED, State.VERIFIED)
 
     target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="results")
     unit = models.ForeignKey(Unit, verbose_name=_("reporting unit"), on_delete=models.PROTECT, related_name="results")
@@ -264,11 +329,17 @@ class Result(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="results_entered",
+        null=True, blank=True, related_name="results_entered", editable=False,
     )
-    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
-    # When the value last changed: a figure "as of" an earlier day reads that day's revision instead.
+    # Set by the server when the result is first recorded; never typed, so "as of" cannot be backdated.
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
+    # When the value or state last changed: a figure "as of" an earlier day reads that day's revision.
     updated_at = models.DateTimeField(_("last changed at"), default=timezone.now, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="results_verified", editable=False,
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
 
     objects = ResultQuerySet.as_manager()
 
@@ -283,6 +354,11 @@ class Result(models.Model):
                 condition=Q(is_percentage=False) | Q(value__lte=100),
                 name="result_percentage_at_most_100",
             ),
+            models.CheckConstraint(
+                condition=~Q(state="verified") | Q(verified_at__isnull=False),
+                name="result_verified_has_time",
+            ),
+            models.CheckConstraint(condition=Q(updated_at__gte=F("entered_at")), name="result_changed_after_entered"),
         ]
         indexes = [
             models.Index(fields=["target", "period"], name="result_target_period_idx"),
@@ -297,28 +373,59 @@ class Result(models.Model):
 
     natural_key.dependencies = ["targets.target", "org.unit"]
 
-    def clean(self):
-        if self.period:
-            self.period = self.period.replace(day=1)
-        if self.target_id and self.value is not None:
-            if self.target.is_percentage and not (0 <= self.value <= 100):
-                raise ValidationError({"value": _("A percentage must be between 0 and 100.")})
-        if self.value is not None and self.value < 0:
-            raise ValidationError({"value": _("A result cannot be negative.")})
+    @property
+    def counts(self):
+        return self.state in self.COUNTED_STATES
 
-    def save(self, *args, **kwargs):
-        """Save and record the version in the history. The first version is dated when the result
-        was entered (which may be set to the past, for results carried over from paper); later
-        ones when they are saved."""
+    def clean(self):
+        """The rules every result obeys, whoever writes it (form, admin, import)."""
+        errors = {}
+        if self.period:
+            self.period = fiscal.month_start(self.period)
+        target = self.target if self.target_id else None
+        if target and self.period:
+            if not (target.first_period() <= self.period <= target.last_period()):
+                errors["period"] = _("%(target)s runs from %(first)s to %(last)s; %(month)s is outside it.") % {
+                    "target": target.code,
+                    "first": fiscal.format_month(target.first_period(), get_language()),
+                    "last": fiscal.format_month(target.last_period(), get_language()),
+                    "month": fiscal.format_month(self.period, get_language()),
+                }
+            elif self.period > fiscal.month_start(timezone.localdate()):
+                errors["period"] = _("%(month)s has not begun yet; a month is reported once it has started.") % {
+                    "month": fiscal.format_month(self.period, get_language()),
+                }
+        if target and self.unit_id:
+            error = target.reporting_error(self.unit)
+            if error:
+                errors["unit"] = error
+        if target and isinstance(self.value, Decimal) and self.value.is_finite():
+            if self.value < 0:
+                errors["value"] = _("A result cannot be negative.")
+            elif target.is_percentage and self.value > 100:
+                errors["value"] = _("A percentage must be between 0 and 100.")
+            elif self.value.normalize().as_tuple().exponent < -target.decimals:
+                errors["value"] = (
+                    ngettext(
+                        "%(target)s is counted with at most %(n)d decimal place.",
+                        "%(target)s is counted with at most %(n)d decimal places.",
+                        target.decimals,
+                    ) % {"target": target.code, "n": target.decimals}
+                    if target.decimals else _("%(target)s is counted in whole numbers.") % {"target": target.code}
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, recording=False, **kwargs):
+        # History is written with every change by the recording function; a save from anywhere
+        # else would change a figure without a trace.
+        if not recording:
+            raise RuntimeError("Results are written through tracker.targets.recording.record_result().")
         self.is_percentage = self.target.is_percentage
-        self.updated_at = self.entered_at if self._state.adding else timezone.now()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at", "is_percentage"}
         super().save(*args, **kwargs)
-        ResultRevision.objects.create(
-            result=self, value=self.value, note=self.note, state=self.state,
-            changed_by=self.entered_by, changed_at=self.updated_at,
-        )
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Results are deleted through tracker.targets.recording.delete_result(), which keeps their history.")
 
 
 class ResultRevisionQuerySet(models.QuerySet):
@@ -339,7 +446,8 @@ class ResultRevision(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    # The server's time of recording: "as of" a day reads the revisions recorded by then.
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, editable=False)
 
     objects = ResultRevisionQuerySet.as_manager()
 

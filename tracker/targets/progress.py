@@ -1,25 +1,38 @@
 """The numbers: progress, bands, status against the trajectory and the forecast, in one place.
 
-Every page, chart, export, brief and test gets its figures from :func:`compute`. It reads
-aggregated rows from the database in a constant number of queries, however many targets and
-districts it is asked about, and does only the presentation arithmetic in Python.
+Every page, chart, export, brief and test gets its figures from :func:`compute` (and a unit's
+month-by-month values from :func:`unit_months`). It reads aggregated rows from the database in
+a constant number of queries, however many targets and districts it is asked about, and does
+only the presentation arithmetic in Python.
 
 Rules (shown on the pages in ``templates/dashboard/_rules.html``):
 
+* **Which results count.** Submitted and verified results count; drafts, results returned for
+  correction and deleted results never do. Figures say how much of them is not yet verified.
+  Only units that may report on a target count: the districts with an allocation of a target
+  shared out to districts; otherwise the host (or a unit given an allocation).
+* **As of a day.** A figure as of a day counts the results recorded by the end of that day,
+  each with the value *and state* it had then (from its history): a result corrected, verified,
+  returned or deleted later counts as it stood that day. The time of recording is the server's.
 * **Result to date.** Cumulative targets: the sum of every monthly result up to the date.
   Level targets: each unit's latest report up to the date; the city figure is the mean of the
-  units' latest levels (levels are never summed). "Up to the date" means entered by the end of
-  that day, with the value it had then: a result corrected afterwards counts with its old value.
+  units' latest levels (levels are never summed).
 * **Percent.** Result ÷ target value × 100, rounded half-up to two decimals for display.
 * **Bands.** A unit's result ÷ its allocation: at or above the target's upper threshold is
   ``high``; at or above the lower threshold is ``middle``; below is ``low``; a unit with an
   allocation and no report yet is ``none``. Level targets with no allocation use the target value.
-* **Status.** The straight line from the start (0 %) to the deadline (100 %) gives the expected
-  percent on a date. At or above 100 %: *achieved*. After the deadline and below 100 %:
-  *missed*. Otherwise at or above the line: *on track*; within a quarter of the line (at or
-  above 75 % of the expected percent): *at risk*; below that: *off track*.
+* **Baseline.** A cumulative target counts from zero. A level target starts from its baseline:
+  the level entered on the target, or else the mean of the units' first reports of the period.
+* **Status.** The straight line from the baseline at the start to the target value at the
+  deadline gives the value expected on a date ("expected by now"). No result counted yet: *not
+  reporting yet*. At or above 100 %: *achieved*. After the deadline and below 100 %: *missed*.
+  Otherwise, measured as the gain made since the baseline: at or above the line's gain: *on
+  track*; at or above three quarters of it: *at risk*; below that: *off track*.
 * **Forecast.** Cumulative: the result to date extended at the same daily pace to the deadline.
   Level: the latest level.
+* **Months.** Each month shows what was reported for it; a month with no report shows none (never
+  0). The month of the date shown is partial: its point is "to date" and the line's value is
+  taken at that day, not at the month's end.
 """
 import datetime
 from collections import defaultdict
@@ -48,6 +61,7 @@ class Band(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    NOT_REPORTING = "not_reporting", _("Not reporting yet")
     ACHIEVED = "achieved", _("Achieved")
     ON_TRACK = "on_track", _("On track")
     AT_RISK = "at_risk", _("At risk")
@@ -83,21 +97,25 @@ def elapsed_share(start, deadline, day):
     return Decimal(done) / Decimal(total)
 
 
-def expected_percent(start, deadline, day):
-    return elapsed_share(start, deadline, day) * HUNDRED
+def expected_percent(start, deadline, day, baseline_percent=Decimal(0)):
+    """The straight line from ``baseline_percent`` at the start to 100 at the deadline, on ``day``."""
+    return baseline_percent + (HUNDRED - baseline_percent) * elapsed_share(start, deadline, day)
 
 
-def status_for(percent, start, deadline, day):
+def status_for(percent, start, deadline, day, baseline_percent=Decimal(0), reported=True):
     """The one status rule (see the module docstring)."""
+    if not reported:
+        return Status.NOT_REPORTING
     percent = percent or Decimal(0)
     if percent >= HUNDRED:
         return Status.ACHIEVED
     if day > deadline:
         return Status.MISSED
-    expected = expected_percent(start, deadline, day)
-    if percent >= expected:
+    gained = percent - baseline_percent
+    expected_gain = (HUNDRED - baseline_percent) * elapsed_share(start, deadline, day)
+    if gained >= expected_gain:
         return Status.ON_TRACK
-    if percent >= expected * AT_RISK_SHARE:
+    if gained >= expected_gain * AT_RISK_SHARE:
         return Status.AT_RISK
     return Status.OFF_TRACK
 
@@ -111,6 +129,8 @@ class UnitProgress:
     band: str
     last_period: datetime.date | None = None
     rank: int | None = None
+    unverified: Decimal | None = None  # of ``result``: submitted, not yet verified (cumulative)
+    latest_verified: bool = True  # level: whether the latest level is verified
 
     @property
     def percent_display(self):
@@ -120,9 +140,14 @@ class UnitProgress:
 @dataclass
 class MonthPoint:
     month: datetime.date
-    value: Decimal | None  # done in the month (cumulative) or mean level reported (level)
-    to_date: Decimal | None  # cumulative sum to the month's end, or the city level then
-    expected: Decimal  # the straight-line trajectory at the month's end
+    value: Decimal | None  # done in the month (cumulative) or mean level reported (level); None: no report
+    to_date: Decimal | None  # cumulative sum to the month's end (or to ``through``), or the level then
+    expected: Decimal  # the straight-line trajectory at ``through``
+    through: datetime.date | None = None  # the month's last day, or the date shown in a partial month
+
+    @property
+    def partial(self):
+        return self.through is not None and self.through < fiscal.month_end(self.month)
 
 
 @dataclass
@@ -135,6 +160,9 @@ class TargetProgress:
     status: str
     forecast: Decimal | None
     allocated: Decimal | None
+    baseline: Decimal = Decimal(0)
+    unverified: Decimal = Decimal(0)  # cumulative: amount of the result not yet verified
+    unverified_units: int = 0  # units whose counted results include some not yet verified
     units: list = field(default_factory=list)
     band_counts: dict = field(default_factory=dict)
     months: list = field(default_factory=list)
@@ -163,6 +191,15 @@ class TargetProgress:
         return sum(1 for u in self.units if u.result is not None)
 
     @property
+    def has_results(self):
+        return self.status != Status.NOT_REPORTING
+
+    @property
+    def expected_value(self):
+        """The straight line's value on the date shown, in the target's unit."""
+        return self.expected * self.target.target_value / HUNDRED
+
+    @property
     def districts(self):
         return [u for u in self.units if u.unit.is_district]
 
@@ -184,12 +221,18 @@ def _rank(units):
         unit.rank = previous_rank
 
 
+def counted_results(as_of):
+    """The results that count in figures as of ``as_of``, each with ``value_then`` and ``state_then``."""
+    # order_by() drops the models' default ordering, which would join the units table to sort.
+    return Result.objects.as_of(as_of).counted().order_by()
+
+
 def compute(targets, as_of, districts=None, monthly=True):
     """Progress of every target in ``targets`` as of the date ``as_of``: {target.pk: TargetProgress}.
 
-    Five queries whatever the number of targets: result totals per unit, latest levels per
-    unit, allocations, monthly totals, and the units themselves (``districts`` may be passed in
-    to save that one). Pages that draw no monthly series pass ``monthly=False`` to skip that
+    Five queries whatever the number of targets: result totals per unit, first and latest levels
+    per unit, allocations, monthly totals, and the units themselves (``districts`` may be passed
+    in to save that one). Pages that draw no monthly series pass ``monthly=False`` to skip that
     query; their figures then have empty ``months``.
     """
     targets = list(targets)
@@ -197,23 +240,31 @@ def compute(targets, as_of, districts=None, monthly=True):
         return {}
     ids = [t.pk for t in targets]
     level_ids = [t.pk for t in targets if t.is_level]
-    # order_by() drops the models' default ordering, which would join the units table to sort.
-    results = Result.objects.as_of(as_of).filter(target__in=ids).order_by()
+    results = counted_results(as_of).filter(target__in=ids)
+    submitted = Q(state_then=Result.State.SUBMITTED)
 
     per_unit = defaultdict(dict)  # {target: {unit: row}}
     for row in results.values("target", "unit").annotate(
-        total=Sum("value_then"), last_period=Max("period"), last_entered=Max("entered_at")
+        total=Sum("value_then"), unverified=Sum("value_then", filter=submitted),
+        last_period=Max("period"), last_entered=Max("entered_at"),
     ):
         per_unit[row["target"]][row["unit"]] = row
-    latest = {}
+    latest, first = {}, {}
     if level_ids:
         window = (
             results.filter(target__in=level_ids)
-            .annotate(row=Window(RowNumber(), partition_by=[F("target"), F("unit")], order_by=F("period").desc()))
-            .filter(row=1)
-            .values_list("target", "unit", "value_then")
+            .annotate(
+                newest=Window(RowNumber(), partition_by=[F("target"), F("unit")], order_by=F("period").desc()),
+                oldest=Window(RowNumber(), partition_by=[F("target"), F("unit")], order_by=F("period").asc()),
+            )
+            .filter(Q(newest=1) | Q(oldest=1))
+            .values_list("target", "unit", "value_then", "state_then", "newest", "oldest")
         )
-        latest = {(t, u): v for t, u, v in window}
+        for target_id, unit_id, value, state, newest, oldest in window:
+            if newest == 1:
+                latest[target_id, unit_id] = (value, state == Result.State.VERIFIED)
+            if oldest == 1:
+                first[target_id, unit_id] = value
 
     allocations = defaultdict(dict)
     for target_id, unit_id, value in Allocation.objects.filter(target__in=ids).order_by().values_list("target", "unit", "value"):
@@ -236,7 +287,8 @@ def compute(targets, as_of, districts=None, monthly=True):
     progress = {}
     for target in targets:
         progress[target.pk] = _target_progress(
-            target, as_of, units, per_unit[target.pk], latest, allocations[target.pk], by_month[target.pk] if monthly else None
+            target, as_of, units, per_unit[target.pk], latest, first, allocations[target.pk],
+            by_month[target.pk] if monthly else None,
         )
     for target in targets:
         if target.parent_id in progress:
@@ -244,9 +296,18 @@ def compute(targets, as_of, districts=None, monthly=True):
     return progress
 
 
-def _target_progress(target, as_of, units, per_unit, latest, allocations, monthly):
+def may_report(target, unit, allocations):
+    """Whether ``unit``'s results count for ``target`` (the rule of ``Target.reporting_error``)."""
+    if target.districts_carry:
+        return unit.is_district and unit.pk in allocations
+    return unit.pk == target.host_id or unit.pk in allocations
+
+
+def _target_progress(target, as_of, units, per_unit, latest, first, allocations, monthly):
     """One target's progress; ``per_unit`` holds this target's aggregate row of each unit."""
     level = target.is_level
+    # Results from units that may not report on the target (written around the rules) never count.
+    per_unit = {u: row for u, row in per_unit.items() if may_report(target, units[u], allocations)}
     unit_ids = set(allocations) | set(per_unit)
     if target.districts_carry:
         unit_ids |= {pk for pk, unit in units.items() if unit.is_district}
@@ -255,23 +316,35 @@ def _target_progress(target, as_of, units, per_unit, latest, allocations, monthl
     for unit_id in unit_ids:
         unit = units[unit_id]
         row = per_unit.get(unit_id)
-        value = None
+        value, unverified, latest_verified = None, None, True
         if row is not None:
-            value = latest.get((target.pk, unit_id)) if level else row["total"]
+            if level:
+                value, latest_verified = latest[target.pk, unit_id]
+            else:
+                value, unverified = row["total"], row["unverified"] or Decimal(0)
         goal = allocations.get(unit_id)
         if goal is None and level:
             goal = target.target_value
         pct = percent_of(value, goal)
         band = band_for(pct, target.band_low, target.band_high) if value is not None else Band.NONE
-        rows.append(UnitProgress(unit, allocations.get(unit_id), value, pct, band, row and row["last_period"]))
+        rows.append(UnitProgress(
+            unit, allocations.get(unit_id), value, pct, band, row and row["last_period"],
+            unverified=unverified, latest_verified=latest_verified,
+        ))
     rows.sort(key=lambda u: u.unit.code)
     _rank(rows)
 
     reported = [u.result for u in rows if u.result is not None]
     if level:
         result = sum(reported) / len(reported) if reported else Decimal(0)
+        unverified_units = sum(1 for u in rows if u.result is not None and not u.latest_verified)
+        unverified = Decimal(0)
     else:
         result = sum(reported, Decimal(0))
+        unverified = sum((u.unverified for u in rows if u.unverified), Decimal(0))
+        unverified_units = sum(1 for u in rows if u.unverified)
+    baseline = _baseline(target, [first[target.pk, u] for u in per_unit if (target.pk, u) in first])
+    baseline_percent = percent_of(baseline, target.target_value)
     pct = percent_of(result, target.target_value)
     entered = [row["last_entered"] for row in per_unit.values()]
 
@@ -285,16 +358,28 @@ def _target_progress(target, as_of, units, per_unit, latest, allocations, monthl
         as_of=as_of,
         result=result,
         percent=pct,
-        expected=expected_percent(target.start_date, target.deadline, as_of),
-        status=status_for(pct, target.start_date, target.deadline, as_of),
+        expected=expected_percent(target.start_date, target.deadline, as_of, baseline_percent),
+        status=status_for(pct, target.start_date, target.deadline, as_of, baseline_percent, reported=bool(reported)),
         forecast=_forecast(target, result, as_of, bool(reported)),
         allocated=sum(allocations.values(), Decimal(0)) if allocations else None,
+        baseline=baseline,
+        unverified=unverified,
+        unverified_units=unverified_units,
         units=rows,
         band_counts=counts,
-        months=_months(target, as_of, monthly) if monthly is not None else [],
+        months=_months(target, as_of, monthly, baseline) if monthly is not None else [],
         last_entered_at=max(entered) if entered else None,
         last_period=max((u.last_period for u in rows if u.last_period), default=None),
     )
+
+
+def _baseline(target, first_levels):
+    """The level a target starts from: entered on the target, or the mean of the units' first reports."""
+    if not target.is_level:
+        return Decimal(0)
+    if target.baseline is not None:
+        return target.baseline
+    return sum(first_levels) / len(first_levels) if first_levels else Decimal(0)
 
 
 def _forecast(target, result, as_of, has_data):
@@ -306,12 +391,18 @@ def _forecast(target, result, as_of, has_data):
     return result / share if share else None
 
 
-def _months(target, as_of, monthly):
-    """One point per month from the start to the deadline; values only up to ``as_of``."""
+def _months(target, as_of, monthly, baseline):
+    """One point per month from the start to the deadline; values only up to ``as_of``.
+
+    The month of ``as_of`` is partial: its point runs to ``as_of``, and so does the line.
+    """
     points = []
     running = Decimal(0)
     for month in fiscal.months_between(target.start_date, target.deadline):
-        expected = target.target_value * elapsed_share(target.start_date, target.deadline, fiscal.month_end(month))
+        through = fiscal.month_end(month)
+        if month <= as_of < through:
+            through = as_of
+        expected = baseline + (target.target_value - baseline) * elapsed_share(target.start_date, target.deadline, through)
         if month > as_of:
             points.append(MonthPoint(month, None, None, expected))
             continue
@@ -320,8 +411,18 @@ def _months(target, as_of, monthly):
             value = row["mean"] if row else None
             to_date = value if value is not None else (points[-1].to_date if points else None)
         else:
-            value = row["total"] if row else Decimal(0)
-            running += value
-            to_date = running
-        points.append(MonthPoint(month, value, to_date, expected))
+            value = row["total"] if row else None
+            running += value or 0
+            # Before the first report there is no result to date, not a result of zero.
+            to_date = running if value is not None or (points and points[-1].to_date is not None) else None
+        points.append(MonthPoint(month, value, to_date, expected, through))
     return points
+
+
+def unit_months(unit, targets, as_of):
+    """What ``unit`` reported for each of ``targets`` in each month, as of ``as_of``: {(target id, month): value}.
+
+    Counted results only, by the same rules as :func:`compute`; a month with no report is absent.
+    """
+    rows = counted_results(as_of).filter(unit=unit, target__in=targets).values_list("target", "period", "value_then")
+    return {(target_id, period): value for target_id, period, value in rows}

@@ -159,7 +159,7 @@ class Demo:
     def target(self, code, th, en, policy, unit, value, order, measure="cumulative", parent=None, low=50, high=100, decimals=0):
         self.add("targets.target", {
             "code": code, "name_th": th, "name_en": en, "policy": [policy], "host": ["ENV"],
-            "parent": [parent] if parent else None, "unit": unit, "decimals": decimals, "measure": measure,
+            "parent": [parent] if parent else None, "unit_of_measure": unit, "decimals": decimals, "measure": measure,
             "target_value": str(value), "fiscal_year": FISCAL_YEAR, "start_date": START.isoformat(),
             "deadline": DEADLINE.isoformat(), "band_high": str(high), "band_low": str(low),
             "districts_carry": True, "sort_order": order, "source_note_th": DEMO_NOTE_TH, "source_note_en": DEMO_NOTE_EN,
@@ -179,7 +179,7 @@ class Demo:
                 self.add("targets.result", {
                     "target": [code], "unit": [district], "period": month.isoformat(), "value": str(value),
                     "is_percentage": is_percentage, "note": "", "state": "verified", "entered_by": None,
-                    "entered_at": entered, "updated_at": entered,
+                    "entered_at": entered, "updated_at": entered, "verified_by": None, "verified_at": entered,
                 })
                 self.add("targets.resultrevision", {
                     "result": [code, district, month.isoformat()], "value": str(value), "note": "",

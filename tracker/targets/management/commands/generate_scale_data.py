@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from tracker.lib import fiscal
 from tracker.org.models import Unit
-from tracker.targets.models import Allocation, Measure, Result, Target, TargetUnit
+from tracker.targets.models import Allocation, Measure, Result, Target, UnitOfMeasure
 
-CUMULATIVE_UNITS = [TargetUnit.TREES, TargetUnit.TONNES, TargetUnit.POINTS, TargetUnit.PARKS, TargetUnit.PEOPLE]
+CUMULATIVE_UNITS = [UnitOfMeasure.TREES, UnitOfMeasure.TONNES, UnitOfMeasure.POINTS, UnitOfMeasure.PARKS, UnitOfMeasure.PEOPLE]
 
 
 class Progress:
@@ -120,11 +120,11 @@ class Command(BaseCommand):
             start, deadline = fiscal.fiscal_year_bounds(year)
             for n in range(1, per_year + 1):
                 level = n % 5 == 0  # one target in five is a coverage level in %
-                unit = TargetUnit.PERCENT if level else rng.choice(CUMULATIVE_UNITS)
+                unit = UnitOfMeasure.PERCENT if level else rng.choice(CUMULATIVE_UNITS)
                 value = Decimal(100) if level else Decimal(rng.choice([50, 156, 2_000, 20_000, 200_000]) * rng.randint(1, 9))
                 target = Target(
                     code=f"{prefix}-{year}-{n:03d}", name_th=f"เป้าหมายสังเคราะห์ {n} ปี {year}",
-                    name_en=f"Synthetic target {n}, FY {year}", host=hosts[n % len(hosts)], unit=unit,
+                    name_en=f"Synthetic target {n}, FY {year}", host=hosts[n % len(hosts)], unit_of_measure=unit,
                     decimals=2 if level else 0, measure=Measure.LEVEL if level else Measure.CUMULATIVE,
                     target_value=value, fiscal_year=year, start_date=start, deadline=deadline,
                     band_low=Decimal(25 if n % 2 else 50), band_high=Decimal(100), districts_carry=True,
@@ -179,6 +179,7 @@ class Command(BaseCommand):
                     batch.append(Result(
                         target_id=target.pk, unit_id=district.pk, period=month, value=value,
                         is_percentage=target.is_level, state=Result.State.VERIFIED, entered_at=at, updated_at=at,
+                        verified_at=at,
                     ))
                 if len(batch) >= self.batch_size:
                     count += self.insert(Result, batch, progress)
@@ -188,7 +189,7 @@ class Command(BaseCommand):
         return count
 
     def insert(self, model, rows, progress):
-        # bulk_create skips save(), so synthetic results leave no ResultRevision: the history is
+        # bulk_create skips the recording function, so synthetic results leave no ResultRevision: the history is
         # for people's edits, and a million generated rows would only double the table.
         with transaction.atomic():
             model.objects.bulk_create(rows, batch_size=self.batch_size)
