@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tracker.org.models import Unit
+from tracker.targets import progress
 from tracker.targets.models import Result, ResultRevision, Target
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,56 @@ def test_the_admin_refuses_a_percentage_over_100(admin_client):
     assert response.status_code == 200
     assert "A percentage must be between 0 and 100." in response.content.decode()
     assert not Result.objects.filter(target=target, unit=unit, period=datetime.date(2024, 6, 1)).exists()
+
+
+def post_result(admin_client, language="en", **fields):
+    data = {
+        "note": "", "state": "submitted", "revisions-TOTAL_FORMS": "0", "revisions-INITIAL_FORMS": "0",
+        # Typed by hand, these must be ignored: the server says when a result was recorded.
+        "entered_at_0": "2024-06-05", "entered_at_1": "10:00:00",
+        **fields,
+    }
+    return admin_client.post(reverse("admin:targets_result_add"), data, HTTP_ACCEPT_LANGUAGE=language)
+
+
+def test_the_admin_cannot_backdate_a_result(admin_client, meeting_day):
+    target, unit = Target.objects.get(code="ENV-TREES"), Unit.objects.get(code="1001")
+    response = post_result(admin_client, target=target.pk, unit=unit.pk, period="2024-06-01", value="50000")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    result = Result.objects.get(target=target, unit=unit, period=datetime.date(2024, 6, 1))
+    assert result.entered_at.date() == datetime.date.today()
+    assert result.revisions.get().changed_at.date() == datetime.date.today()
+    assert progress.compute([target], meeting_day)[target.pk].result == 218_910
+
+
+@pytest.mark.parametrize(("period", "unit_code"), [("0001-01-01", "1001"), ("2999-01-01", "1001"), ("2024-10-01", "1001"), ("2024-06-01", "ENV")])
+def test_the_admin_refuses_results_that_should_not_exist(admin_client, period, unit_code):
+    target, unit = Target.objects.get(code="ENV-TREES"), Unit.objects.get(code=unit_code)
+    count = Result.objects.count()
+    response = post_result(admin_client, target=target.pk, unit=unit.pk, period=period, value="9")
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert Result.objects.count() == count
+
+
+def test_deleting_in_the_admin_keeps_the_history(admin_client, admin_user):
+    result = Result.objects.get(target__code="ENV-TREES", unit__code="1001", period=datetime.date(2024, 5, 1))
+    response = admin_client.post(reverse("admin:targets_result_delete", args=[result.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    result.refresh_from_db()
+    assert result.state == Result.State.DELETED
+    latest = result.revisions.order_by("-changed_at").first()
+    assert (latest.state, latest.changed_by) == ("deleted", admin_user)
+
+
+def test_an_edit_in_the_admin_keeps_the_author_and_records_the_editor(admin_client, admin_user):
+    result = Result.objects.get(target__code="ENV-TREES", unit__code="1001", period=datetime.date(2024, 5, 1))
+    response = admin_client.post(reverse("admin:targets_result_change", args=[result.pk]), {
+        "value": str(result.value + 1), "note": "แก้ตามหนังสือเขต", "state": "verified",
+        "revisions-TOTAL_FORMS": "0", "revisions-INITIAL_FORMS": str(result.revisions.count()),
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    result.refresh_from_db()
+    assert result.entered_by is None  # the demo data's author, unchanged
+    assert (result.verified_by, result.state) == (admin_user, "verified")
+    assert result.revisions.order_by("-changed_at").first().changed_by == admin_user

@@ -1,13 +1,21 @@
 """The district page: every target the district carries, with allocation, result, band and rank."""
+import re
+
 import pytest
 
 from tests.dashboard.conftest import section, text_of
 from tracker.org.models import District
 from tracker.targets import progress
-from tracker.targets.models import Target
+from tracker.dashboard.templatetags.tracker import num, pct
+from tracker.targets.models import Result, Target
 
 pytestmark = pytest.mark.django_db
 URL = "/districts/1001/?as_of=2024-06-07"
+
+
+def cells(row_html):
+    """The text of each cell of a table row, in order."""
+    return [text_of(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row_html, flags=re.S)]
 
 
 def test_it_lists_every_target_with_the_numbers_module_figures(client, meeting_day):
@@ -16,11 +24,22 @@ def test_it_lists_every_target_with_the_numbers_module_figures(client, meeting_d
     district = District.objects.get(code="1001")
     for figure in figures.values():
         mine = next(u for u in figure.units if u.unit == district)
-        row = text_of(section(page, figure.target.code))
-        if mine.result is not None:
-            assert f"{mine.result:,.0f}" in row or f"{mine.result:,.2f}" in row
-            assert f"{mine.rank} จาก 50" in row
-        assert f"{mine.allocation:,.0f}" in row
+        _name, _host, allocation, result, percent, _band, rank = cells(section(page, figure.target.code))
+        decimals = figure.target.decimals
+        assert allocation == num(mine.allocation, decimals)
+        assert result == num(mine.result, decimals)
+        assert percent == pct(mine.percent)
+        assert rank == (f"{mine.rank} จาก 50" if mine.rank else "–")
+
+
+def test_month_cells_are_the_reported_values_and_a_dash_where_none(client):
+    page = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    table = re.search(r'<table class="data month-table" id="district-months">.*?</table>', page, re.S).group(0)
+    trees = Target.objects.get(code="ENV-TREES")
+    row = re.search(r"<tr[^>]*><th scope=\"row\">" + re.escape(trees.name_en) + r"</th>(.*?)</tr>", table, re.S).group(1)
+    shown = cells(row)
+    reported = Result.objects.filter(target=trees, unit__code="1001").order_by("period").values_list("value", flat=True)
+    assert shown == [num(v) for v in reported] + ["–"]  # October to May, and June with no report yet
 
 
 def test_month_by_month_table(client):

@@ -14,12 +14,12 @@ def rows(response):
 def test_okr_table_lists_the_26_environment_okrs(client):
     exported = rows(client.get("/okrs/?unit=ENV&_export=csv", HTTP_ACCEPT_LANGUAGE="en"))
     assert len(exported) == 26
-    assert all(r["Bound to projects"] == "True" for r in exported)
+    assert all(r["bound"] == "Bound" for r in exported)
 
 
 def test_okr_table_filters_by_target(client):
     exported = rows(client.get("/okrs/?target=ENV-PARKS&_export=csv", HTTP_ACCEPT_LANGUAGE="en"))
-    assert exported and all(r["Target"] == "ENV-PARKS" for r in exported)
+    assert exported and all(r["target_code"] == "ENV-PARKS" for r in exported)
 
 
 def test_project_table_filters_by_status(client):
@@ -58,7 +58,7 @@ def test_filters_offer_only_units_and_targets_with_okrs(client, url):
     from tracker.targets.models import Target
 
     Target.objects.create(
-        code="OTHER-NO-OKR", name_th="ไม่มี OKR", host=Okr.objects.first().unit, unit="trees",
+        code="OTHER-NO-OKR", name_th="ไม่มี OKR", host=Okr.objects.first().unit, unit_of_measure="trees",
         measure="cumulative", target_value=1, start_date="2023-10-01", deadline="2024-09-30",
     )
     form = client.get(url).context["filter"].form

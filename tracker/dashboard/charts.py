@@ -26,7 +26,12 @@ def target_chart_data(figure, language):
         "unitLabel": target.get_unit_of_measure_display(),
         "decimals": target.decimals,
         "level": target.is_level,
-        "months": [fiscal.format_month_short(m.month, language) for m in months],
+        # The month of the date shown is partial: its point is labelled with that day, not the month.
+        "months": [
+            f"{m.through.day} {fiscal.format_month_short(m.month, language)}" if m.partial
+            else fiscal.format_month_short(m.month, language)
+            for m in months
+        ],
         "toDate": [_float(m.to_date) if i in reported else None for i, m in enumerate(months)],
         "expected": [_float(m.expected) for m in months],
         "forecast": forecast,

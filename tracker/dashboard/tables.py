@@ -1,16 +1,42 @@
-"""django-tables2 tables of the read-only pages; exports carry raw numbers so they can be summed."""
+"""django-tables2 tables of the read-only pages.
+
+Cells show formatted figures and links; exports (:mod:`tracker.dashboard.exports`) take each
+column's ``value``: names in the reader's language, numbers rounded as shown but kept numbers,
+words for states. Columns with ``visible=False`` appear only in exports, and a table's
+``export_keys`` gives the header key of a column whose name is not the key wanted in files.
+"""
+from decimal import ROUND_HALF_UP, Decimal
+
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from tracker.dashboard.templatetags.tracker import band_text, num, pct, thaidate
 from tracker.okrs.models import Okr, Project
-from tracker.targets.progress import round2
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+class PageSizePaginator(Paginator):
+    """Keeps a page between 1 and 500 rows whatever ``?per_page=`` asks.
+
+    A negative size breaks Django's paginator (a 500); a huge one would render every row of a city-wide table.
+    """
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, min(max(int(per_page), 1), MAX_PAGE_SIZE), *args, **kwargs)
+
+
+def rounded(value, decimals):
+    """A number rounded half-up to ``decimals`` places as shown on the page, still a Decimal: 5235.000 → 5235."""
+    return None if value is None else Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 class NumberColumn(tables.Column):
-    """A right-aligned number shown with thousands separators and exported raw."""
+    """A right-aligned number shown with thousands separators and exported as a number, rounded the same way."""
 
     def __init__(self, *args, decimals=0, **kwargs):
         self.decimals = decimals
@@ -23,12 +49,24 @@ class NumberColumn(tables.Column):
         return num(value, self.decimals)
 
     def value(self, value):
-        return "" if value is None else value
+        return rounded(value, self.decimals)
+
+
+class PercentColumn(NumberColumn):
+    """A percent shown as 65.64% and exported as the number 65.64."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, decimals=2, **kwargs)
+
+    def render(self, value):
+        return pct(value)
 
 
 class DistrictProgressTable(tables.Table):
     """The per-district table of the target page. Rows are dicts built from ``UnitProgress``."""
 
+    # On every exported row, so a file read back says which target its figures belong to.
+    target_code = tables.Column(visible=False, orderable=False, empty_values=())
     code = tables.Column(verbose_name=_("Code"), attrs={"th": {"class": "optional"}, "td": {"class": "code optional"}})
     district = tables.Column(verbose_name=_("District"), order_by=("code",))
     # "optional" columns give way on a phone, where the figures matter more than the zone and code.
@@ -39,9 +77,11 @@ class DistrictProgressTable(tables.Table):
     allocation = NumberColumn(verbose_name=_("Allocation"))
     result = NumberColumn(verbose_name=_("Result"))
     # xgettext:no-python-format
-    percent = NumberColumn(verbose_name=_("% of allocation"), decimals=2)
+    percent = PercentColumn(verbose_name=_("% of allocation"))
     band = tables.Column(verbose_name=_("Band"), order_by=("band_order", "code"))
     rank = NumberColumn(verbose_name=_("Rank of 50"))
+
+    export_keys = {"code": "district_code"}
 
     class Meta:
         orderable = True
@@ -55,14 +95,14 @@ class DistrictProgressTable(tables.Table):
         for name in ("allocation", "result"):
             self.columns[name].column.decimals = target.decimals
 
+    def value_target_code(self):
+        return self.target.code
+
     def render_district(self, value, record):
         return format_html('<a href="{}">{}</a>', reverse("dashboard:district", args=[record["code"]]) + self.keep, value)
 
-    def render_percent(self, value):
-        return pct(value)
-
-    def value_percent(self, value):
-        return "" if value is None else round2(value)
+    def value_district(self, value):
+        return value  # the name without the link render_district wraps it in
 
     def render_band(self, value):
         return format_html('<span class="band band-{}">{}</span>', value, band_text(value, self.target.band_low, self.target.band_high))
@@ -74,54 +114,69 @@ class DistrictProgressTable(tables.Table):
 class OkrTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"), attrs={"th": {"class": "optional"}, "td": {"class": "code optional"}})
     name = tables.Column(verbose_name=_("Objective and key result"), order_by=("name_th",), accessor="name")
+    unit_code = tables.Column(accessor="unit__code", visible=False)
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__code",))
     target = tables.Column(verbose_name=_("Target"), order_by=("target__code",))
     fiscal_year = tables.Column(verbose_name=_("Fiscal year"))
     project_count = NumberColumn(verbose_name=_("Projects bound"))
     is_bound = tables.BooleanColumn(verbose_name=_("Bound to projects"), yesno=(_("Yes"), _("No")))
 
+    export_keys = {
+        "code": "okr_code", "name": "okr", "target": "target_code",
+        "project_count": "projects_bound", "is_bound": "bound",
+    }
+
     class Meta:
         model = Okr
-        fields = ["code", "name", "unit", "target", "fiscal_year", "project_count", "is_bound"]
+        fields = ["code", "name", "unit_code", "unit", "target", "fiscal_year", "project_count", "is_bound"]
         attrs = {"class": "data", "id": "okr-table"}
+        per_page = PAGE_SIZE  # django-tables2 falls back to it for a missing or zero ?per_page=
 
     def render_unit(self, record):
         return record.unit.name
 
-    def render_target(self, record):
-        return format_html('<a href="{}">{}</a>', reverse("dashboard:target", args=[record.target.code]), record.target.code)
+    def render_target(self, value):
+        return format_html('<a href="{}">{}</a>', reverse("dashboard:target", args=[value.code]), value.code)
 
-    def value_target(self, record):
-        return record.target.code if record.target else ""
+    def value_target(self, value):
+        return value.code
 
-    def value_unit(self, record):
-        return record.unit.code
+    def value_is_bound(self, value):
+        return _("Bound") if value else _("Not bound")
 
 
 class ProjectTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"), attrs={"th": {"class": "optional"}, "td": {"class": "code optional"}})
     name = tables.Column(verbose_name=_("Project / activity"), order_by=("name_th",), accessor="name")
+    unit_code = tables.Column(accessor="unit__code", visible=False)
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__code",))
     okrs = tables.ManyToManyColumn(verbose_name=_("OKRs"), transform=lambda okr: okr.code, orderable=False)
     status = tables.Column(verbose_name=_("Status"))
     last_reported_on = tables.Column(verbose_name=_("Last reported"))
 
+    export_keys = {"code": "project_code", "name": "project", "okrs": "okr_codes"}
+
     class Meta:
         model = Project
-        fields = ["code", "name", "unit", "okrs", "status", "last_reported_on"]
+        fields = ["code", "name", "unit_code", "unit", "okrs", "status", "last_reported_on"]
         attrs = {"class": "data", "id": "project-table"}
+        per_page = PAGE_SIZE  # django-tables2 falls back to it for a missing or zero ?per_page=
 
     def render_unit(self, record):
         return record.unit.name
 
-    def value_unit(self, record):
-        return record.unit.code
+    def value_okrs(self, value):
+        return ", ".join(okr.code for okr in value.all())
 
     def render_status(self, record):
         return format_html('<span class="pstatus pstatus-{}">{}</span>', record.status, record.get_status_display())
+
+    def value_status(self, record):
+        return record.get_status_display()
 
     def render_last_reported_on(self, value):
         return thaidate(value)
 
     def value_last_reported_on(self, value):
-        return value.isoformat() if value else ""
+        # A date, not text: CSV writes it as 2024-05-31 and XLSX stores a date cell.
+        return value

@@ -10,18 +10,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.export import ExportMixin, TableExport
+from django_tables2.export import ExportMixin
 
 from tracker.dashboard import charts
+from tracker.dashboard.exports import DataExport
 from tracker.dashboard.filters import OkrFilter, ProjectFilter
 from tracker.dashboard.forms import DistrictTableFilter, OverviewFilter, read_as_of
-from tracker.dashboard.tables import DistrictProgressTable, OkrTable, ProjectTable
+from tracker.dashboard.tables import DistrictProgressTable, OkrTable, PageSizePaginator, ProjectTable
 from tracker.dashboard import tilemap
 from tracker.lib import fiscal
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
 from tracker.targets import progress
-from tracker.targets.models import Result, Target
+from tracker.targets.models import Target
 from tracker.targets.progress import Band
 
 
@@ -122,8 +123,9 @@ def target(request, code):
     )
     RequestConfig(request, paginate=False).configure(table)
     export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
-        return TableExport(export_format, table).response(f"{item.code}-districts-{as_of.isoformat()}.{export_format}")
+    if DataExport.is_valid_format(export_format):
+        export = DataExport(export_format, table, dataset_kwargs={"title": "districts"})
+        return export.response(f"{item.code}-districts-{as_of.isoformat()}.{export_format}")
 
     language = get_language() or "th"
     return render(request, "dashboard/target.html", _page_context(
@@ -141,11 +143,7 @@ def district(request, code):
     districts = list(District.objects.select_related("zone"))
     figures = progress.compute(targets, as_of, districts=districts, monthly=False)
     months = [m for m in fiscal.fiscal_months(fy) if m <= as_of]
-    values = {
-        (target_id, period): value
-        for target_id, period, value in Result.objects.as_of(as_of)
-        .filter(unit=office, target__in=targets).values_list("target", "period", "value_then")
-    }
+    values = progress.unit_months(office, targets, as_of)
     rows = []
     for figure in _tree([figures[t.pk] for t in targets]):
         mine = next((u for u in figure.units if u.unit.pk == office.pk), None)
@@ -163,12 +161,16 @@ def district(request, code):
 class TableView(ExportMixin, SingleTableMixin, FilterView):
     """A filterable, sortable table page that downloads as CSV or XLSX (``?_export=csv``)."""
 
-    paginate_by = 50
-    export_formats = ["csv", "xlsx"]
+    # The table paginates itself, its page size in its Meta; ``paginate_by`` would page the list a
+    # second time, and answer a page number out of range with a 404.
+    table_pagination = {"paginator_class": PageSizePaginator}
+    export_class = DataExport
+    export_formats = list(DataExport.FORMATS)
     export_name = "table"
 
-    def get_export_filename(self, export_format):
-        return f"{self.export_name}.{export_format}"
+    def get_dataset_kwargs(self):
+        # The sheet's name, like the column keys, stays the same in every language.
+        return {"title": self.export_name}
 
 
 class OkrListView(TableView):

@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from tracker.lib.bilingual import BilingualName
+from tracker.lib.converters import validate_code
 from tracker.org.models import Unit
 from tracker.targets.models import Target
 
@@ -31,7 +32,7 @@ class OkrQuerySet(models.QuerySet):
 class Okr(BilingualName, models.Model):
     """An objective and key result of one unit, linked to the target it serves."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[validate_code])
     unit = models.ForeignKey(Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="okrs")
     target = models.ForeignKey(
         Target, verbose_name=_("target"), on_delete=models.PROTECT, null=True, blank=True, related_name="okrs",
@@ -85,7 +86,7 @@ class Project(BilingualName, models.Model):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[validate_code])
     unit = models.ForeignKey(Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="projects")
     okrs = models.ManyToManyField(Okr, verbose_name=_("OKRs"), related_name="projects", blank=True)
     name_th = models.CharField(_("name (Thai)"), max_length=400)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tracker.lib.bilingual import BilingualName
+from tracker.lib.converters import validate_code
 
 
 class PolicyDimensionManager(models.Manager):
@@ -91,6 +92,7 @@ class Unit(BilingualName, models.Model):
         _("code"),
         max_length=20,
         unique=True,
+        validators=[validate_code],
         help_text=_("DOPA code for a district (1001–1050); a short code for a bureau, e.g. ENV."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from tracker.lib import fiscal
 from tracker.lib.bilingual import BilingualName, in_active_language
+from tracker.lib.converters import validate_code
 from tracker.org.models import PolicyDimension, Unit
 
 
@@ -29,7 +30,7 @@ class PolicyManager(models.Manager):
 class Policy(BilingualName, models.Model):
     """One of the Governor's policies; some carry urgent targets."""
 
-    code = models.CharField(_("code"), max_length=30, unique=True)
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[validate_code])
     name_th = models.CharField(_("name (Thai)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     dimension = models.ForeignKey(
@@ -90,7 +91,7 @@ class TargetQuerySet(models.QuerySet):
 class Target(BilingualName, models.Model):
     """A measurable urgent target, owned by a host bureau, possibly shared out to districts."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[validate_code])
     name_th = models.CharField(_("name (Thai)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     policy = models.ForeignKey(

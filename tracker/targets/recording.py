@@ -26,9 +26,9 @@ def _decimal(value):
     try:
         number = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
-        raise ValidationError({"value": _("Enter a number.")}) from None
+        raise ValidationError({"value": _("Enter the value as a number, e.g. 1,250 or 57.5.")}) from None
     if not number.is_finite():
-        raise ValidationError({"value": _("Enter a number.")})
+        raise ValidationError({"value": _("Enter the value as a number, e.g. 1,250 or 57.5.")})
     return number
 
 

@@ -1,0 +1,221 @@
+"""The one recording function: rules, history, the acting user, server time, deletion, atomicity."""
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from tracker.org.models import Unit
+from tracker.targets import progress
+from tracker.targets.models import Allocation, Result, ResultRevision, Target
+from tracker.targets.recording import delete_result, record_result
+
+pytestmark = pytest.mark.django_db
+JUNE = datetime.date(2024, 6, 1)
+BANGKOK = zoneinfo.ZoneInfo("Asia/Bangkok")
+
+
+def at(monkeypatch, *when):
+    """Make the clock say this moment (Bangkok time)."""
+    moment = datetime.datetime(*when, tzinfo=BANGKOK)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    return moment
+
+
+@pytest.fixture
+def people():
+    User = get_user_model()
+    return User.objects.create(username="reporter-1001"), User.objects.create(username="verifier-env")
+
+
+@pytest.fixture
+def trees():
+    return Target.objects.get(code="ENV-TREES")
+
+
+@pytest.fixture
+def phra_nakhon():
+    return Unit.objects.get(code="1001")
+
+
+def result_to_date(target, day):
+    return progress.compute([target], day)[target.pk].result
+
+
+def test_it_writes_the_result_and_its_revision_with_the_acting_user(monkeypatch, trees, phra_nakhon, people):
+    reporter, _ = people
+    moment = at(monkeypatch, 2024, 7, 2, 10)
+    result = record_result(target=trees, unit=phra_nakhon, period=JUNE, value="1,200", note="ฝนตกหนัก", by=reporter)
+    result.refresh_from_db()
+    assert (result.value, result.note, result.state, result.entered_by, result.entered_at) == (
+        1200, "ฝนตกหนัก", Result.State.SUBMITTED, reporter, moment,
+    )
+    assert list(result.revisions.values_list("value", "state", "changed_by", "changed_at")) == [
+        (1200, "submitted", reporter.pk, moment),
+    ]
+
+
+def test_the_author_stays_and_the_verifier_is_kept(monkeypatch, trees, phra_nakhon, people):
+    reporter, verifier = people
+    at(monkeypatch, 2024, 7, 2, 10)
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1200, by=reporter)
+    verified_at = at(monkeypatch, 2024, 7, 4, 15)
+    result = record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1200, state="verified", by=verifier)
+    result.refresh_from_db()
+    assert (result.entered_by, result.verified_by, result.verified_at) == (reporter, verifier, verified_at)
+    assert list(result.revisions.order_by("changed_at").values_list("state", "changed_by")) == [
+        ("submitted", reporter.pk), ("verified", verifier.pk),
+    ]
+    # A later correction takes the verification away: it must be verified again.
+    at(monkeypatch, 2024, 7, 5, 9)
+    result = record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1250, by=reporter)
+    result.refresh_from_db()
+    assert (result.entered_by, result.verified_by, result.verified_at, result.state) == (reporter, None, None, "submitted")
+
+
+def test_recording_the_same_again_writes_no_revision(trees, phra_nakhon, people):
+    reporter, _ = people
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=10, by=reporter)
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value="10.000", by=reporter)
+    assert Result.objects.get(target=trees, unit=phra_nakhon, period=JUNE).revisions.count() == 1
+
+
+def test_a_failure_half_way_saves_nothing(monkeypatch, trees, phra_nakhon, people):
+    reporter, _ = people
+    may = Result.objects.get(target=trees, unit=phra_nakhon, period=datetime.date(2024, 5, 1))
+    revisions = ResultRevision.objects.count()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ResultRevision.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        record_result(target=trees, unit=phra_nakhon, period=may.period, value=may.value + 5, by=reporter)
+    assert Result.objects.get(pk=may.pk).value == may.value
+    assert ResultRevision.objects.count() == revisions
+
+
+def test_results_cannot_be_saved_or_deleted_around_the_recording_function(trees, phra_nakhon):
+    may = Result.objects.get(target=trees, unit=phra_nakhon, period=datetime.date(2024, 5, 1))
+    may.value += 1
+    with pytest.raises(RuntimeError):
+        may.save()
+    with pytest.raises(RuntimeError):
+        may.delete()
+    with pytest.raises(RuntimeError):
+        Result.objects.create(target=trees, unit=phra_nakhon, period=JUNE, value=1)
+
+
+def test_a_deleted_result_leaves_a_revision_and_still_counts_as_of_before(monkeypatch, trees, phra_nakhon, people, meeting_day):
+    reporter, _ = people
+    may = Result.objects.get(target=trees, unit=phra_nakhon, period=datetime.date(2024, 5, 1))
+    at(monkeypatch, 2024, 6, 20, 9)
+    delete_result(may, by=reporter)
+    may.refresh_from_db()
+    assert may.state == Result.State.DELETED
+    assert may.revisions.order_by("-changed_at").first().state == Result.State.DELETED
+    assert result_to_date(trees, meeting_day) == 218_910
+    assert result_to_date(trees, datetime.date(2024, 6, 20)) == 218_910 - may.value
+    # Reported again: counts again, from then on.
+    at(monkeypatch, 2024, 6, 25, 9)
+    record_result(target=trees, unit=phra_nakhon, period=may.period, value=7, by=reporter)
+    assert result_to_date(trees, datetime.date(2024, 6, 22)) == 218_910 - may.value
+    assert result_to_date(trees, datetime.date(2024, 6, 25)) == 218_910 - may.value + 7
+
+
+def test_the_time_of_recording_is_the_servers_so_the_past_cannot_be_rewritten(trees, phra_nakhon, people, meeting_day):
+    reporter, _ = people
+    months = [datetime.date(2024, 2, 1), datetime.date(2024, 5, 1)]
+    before = sum(Result.objects.get(target=trees, unit=phra_nakhon, period=m).value for m in months)
+    # Typed today for months before the meeting: today's figure changes, the meeting's does not.
+    for month in months:
+        record_result(target=trees, unit=phra_nakhon, period=month, value=50_000, by=reporter)
+    assert result_to_date(trees, meeting_day) == 218_910
+    assert result_to_date(trees, datetime.date.today()) == 218_910 - before + 100_000
+
+
+def rule_error(**kwargs):
+    kwargs.setdefault("by", None)
+    with pytest.raises(ValidationError) as error:
+        record_result(**kwargs)
+    return error.value.message_dict
+
+
+@pytest.mark.parametrize("month", [datetime.date(1, 1, 1), datetime.date(2999, 1, 1), datetime.date(2024, 10, 1), datetime.date(2023, 9, 1)])
+def test_months_outside_the_targets_period_are_refused(trees, phra_nakhon, month):
+    errors = rule_error(target=trees, unit=phra_nakhon, period=month, value=1)
+    assert "period" in errors
+    assert not Result.objects.filter(target=trees, period=month).exists()
+
+
+def test_a_month_that_has_not_begun_is_refused(monkeypatch, trees, phra_nakhon):
+    at(monkeypatch, 2024, 6, 7, 12)
+    assert "period" in rule_error(target=trees, unit=phra_nakhon, period=datetime.date(2024, 7, 1), value=1)
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1, by=None)
+
+
+def test_a_bureau_cannot_report_on_a_target_shared_out_to_districts(trees, meeting_day):
+    env = Unit.objects.get(code="ENV")
+    assert "unit" in rule_error(target=trees, unit=env, period=datetime.date(2024, 5, 1), value=9)
+    assert result_to_date(trees, meeting_day) == 218_910
+
+
+def test_a_district_without_an_allocation_cannot_report(phra_nakhon):
+    points = Target.objects.get(code="ENV-WASTE-POINTS")
+    Allocation.objects.filter(target=points, unit=phra_nakhon).delete()
+    assert "unit" in rule_error(target=points, unit=phra_nakhon, period=datetime.date(2024, 5, 1), value=9)
+
+
+def test_a_target_its_host_reports_takes_results_from_the_host_only(trees):
+    trees.districts_carry = False
+    trees.save()
+    env, cleansing = Unit.objects.get(code="ENV"), Unit.objects.get(code="CLE")
+    record_result(target=trees, unit=env, period=JUNE, value=3, by=None)
+    assert "unit" in rule_error(target=trees, unit=cleansing, period=JUNE, value=3)
+
+
+@pytest.mark.parametrize(
+    ("code", "value"),
+    [("ENV-TREES", "-1"), ("ENV-TREES", "12.5"), ("ENV-TREES", "abc"), ("ENV-TREES", "NaN"), ("ENV-TREES", "1e20"),
+     ("ENV-WASTE-COLLECTION", "100.01"), ("ENV-WASTE-COLLECTION", "55.555")],
+)
+def test_bad_values_are_refused(phra_nakhon, code, value):
+    target = Target.objects.get(code=code)
+    assert "value" in rule_error(target=target, unit=phra_nakhon, period=JUNE, value=value)
+    assert not Result.objects.filter(target=target, unit=phra_nakhon, period=JUNE).exists()
+
+
+def test_a_level_with_its_decimals_is_accepted(phra_nakhon):
+    collection = Target.objects.get(code="ENV-WASTE-COLLECTION")
+    assert record_result(target=collection, unit=phra_nakhon, period=JUNE, value="55.55", by=None).value == Decimal("55.55")
+
+
+@pytest.mark.parametrize(
+    ("language", "period", "value", "field", "message"),
+    [
+        ("th", datetime.date(2024, 10, 1), 1, "period", "อยู่นอกช่วง"),
+        ("en", datetime.date(2024, 10, 1), 1, "period", "is outside it"),
+        ("th", JUNE, "12.5", "value", "จำนวนเต็ม"),
+        ("en", JUNE, "12.5", "value", "whole numbers"),
+        ("th", JUNE, "-3", "value", "ติดลบ"),
+        ("en", JUNE, "-3", "value", "cannot be negative"),
+        ("th", JUNE, "abc", "value", "เป็นตัวเลข"),
+        ("en", JUNE, "abc", "value", "as a number"),
+    ],
+)
+def test_messages_are_in_the_users_language(trees, phra_nakhon, language, period, value, field, message):
+    with translation.override(language):
+        errors = rule_error(target=trees, unit=phra_nakhon, period=period, value=value)
+    assert message in " ".join(errors[field])
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_unit_messages_name_the_unit_in_the_users_language(trees, language):
+    env = Unit.objects.get(code="ENV")
+    with translation.override(language):
+        message = " ".join(rule_error(target=trees, unit=env, period=JUNE, value=1)["unit"])
+    assert (env.name_th if language == "th" else env.name_en) in message
+    assert ("สำนักงานเขต" in message) == (language == "th")
