@@ -21,3 +21,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def meeting_day():
     return MEETING_DAY
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Live-server tests last, whatever reordered the items before: each one flushes the database,
+    and the tests that share the session's demo data must all have run by then."""
+    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))

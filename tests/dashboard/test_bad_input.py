@@ -35,9 +35,9 @@ def test_a_code_with_other_characters_is_not_found(client, path):
 
 @pytest.mark.parametrize("junk", JUNK)
 @pytest.mark.parametrize("parameter", PARAMETERS)
-@pytest.mark.parametrize("page", PAGES)
-def test_junk_in_a_query_parameter_shows_the_page(client, page, parameter, junk):
-    assert client.get(f"{page}?as_of=2024-06-07&{parameter}={junk}").status_code == 200
+@pytest.mark.parametrize("url", PAGES)
+def test_junk_in_a_query_parameter_shows_the_page(client, url, parameter, junk):
+    assert client.get(f"{url}?as_of=2024-06-07&{parameter}={junk}").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -59,8 +59,8 @@ def test_a_page_holds_at_most_500_rows():
 
 
 @pytest.mark.parametrize("number", ["-1", "0", "999999", "abc"])
-@pytest.mark.parametrize("page", ["/okrs/", "/projects/"])
-def test_a_page_number_out_of_range_shows_a_page(client, page, number):
-    response = client.get(f"{page}?page={number}")
+@pytest.mark.parametrize("url", ["/okrs/", "/projects/"])
+def test_a_page_number_out_of_range_shows_a_page(client, url, number):
+    response = client.get(f"{url}?page={number}")
     assert response.status_code == 200
     assert rows_on_page(response.content.decode()) >= 1

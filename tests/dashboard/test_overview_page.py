@@ -1,4 +1,5 @@
 """The overview: every urgent target grouped by host bureau, with result, %, status and bands."""
+import datetime
 import re
 
 import pytest
@@ -66,3 +67,11 @@ def test_query_budget_is_constant(queries_before_and_after_doubling):
     before, after = queries_before_and_after_doubling(URL)
     assert before <= 15
     assert after == before
+
+
+def test_a_bad_fiscal_year_keeps_the_date_and_says_why(client):
+    response = client.get("/?as_of=2024-06-07&fy=abc", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response.context["as_of"] == datetime.date(2024, 6, 7)
+    assert response.context["keep"] == "?as_of=2024-06-07"
+    assert "Enter a whole number" in response.content.decode()

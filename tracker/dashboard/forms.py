@@ -35,12 +35,16 @@ class AsOfForm(forms.Form):
 
 
 def read_as_of(request):
-    """(as_of date, fiscal year or None, form) from the query string; bad input keeps today and says why."""
+    """(as_of date, fiscal year or None, form) from the query string; bad input keeps today and says why.
+
+    Each field stands alone: a bad fiscal year does not throw away a good date, nor the other way round.
+    """
     form = AsOfForm(request.GET or None)
     as_of, fy = timezone.localdate(), None
-    if form.is_bound and form.is_valid():
-        as_of = form.cleaned_data["as_of"] or as_of
-        fy = form.cleaned_data["fy"]
+    if form.is_bound:
+        form.is_valid()
+        as_of = form.cleaned_data.get("as_of") or as_of
+        fy = form.cleaned_data.get("fy")
     return as_of, fy, form
 
 

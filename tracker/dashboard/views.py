@@ -28,7 +28,7 @@ from tracker.targets.progress import Band
 
 def _keep(form, as_of):
     """The query string that carries a chosen date from page to page, so links stay "as of" it."""
-    return f"?as_of={as_of.isoformat()}" if form.is_bound and form.is_valid() and form.cleaned_data["as_of"] else ""
+    return f"?as_of={as_of.isoformat()}" if form.is_bound and form.cleaned_data.get("as_of") else ""
 
 
 def _page_context(request, as_of, fy, form, **extra):
