@@ -1,5 +1,6 @@
 """Shared fixtures: the reference and meeting demo data, loaded once per test session."""
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.management import call_command
@@ -21,6 +22,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def meeting_day():
     return MEETING_DAY
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``clock(2024, 6, 20, 9)`` makes "now" that moment in Bangkok: results are recorded then."""
+
+    def set_to(*when):
+        moment = datetime.datetime(*when, tzinfo=zoneinfo.ZoneInfo("Asia/Bangkok"))
+        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+        return moment
+
+    return set_to
 
 
 @pytest.hookimpl(trylast=True)

@@ -9,9 +9,9 @@ import os
 from itertools import chain
 
 import pytest
-from django.core.management import call_command
 from django.apps import apps
 from django.core import serializers
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from tracker.targets.models import Target

@@ -4,9 +4,9 @@ import re
 import pytest
 
 from tests.dashboard.conftest import section, text_of
+from tracker.dashboard.templatetags.tracker import num, pct
 from tracker.org.models import District
 from tracker.targets import progress
-from tracker.dashboard.templatetags.tracker import num, pct
 from tracker.targets.models import Result, Target
 
 pytestmark = pytest.mark.django_db

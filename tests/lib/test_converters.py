@@ -1,7 +1,7 @@
 """Codes: what a URL can carry is what the data may hold."""
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import resolve, Resolver404
+from django.urls import Resolver404, resolve
 
 from tracker.lib.converters import validate_code
 from tracker.targets.models import Target

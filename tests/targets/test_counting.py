@@ -1,6 +1,5 @@
 """Which results count, as of which day; baselines of level targets; the partial month; not reporting yet."""
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -14,11 +13,6 @@ from tracker.targets.recording import record_result
 
 pytestmark = pytest.mark.django_db
 MAY, JUNE = datetime.date(2024, 5, 1), datetime.date(2024, 6, 1)
-
-
-def at(monkeypatch, *when):
-    moment = datetime.datetime(*when, tzinfo=zoneinfo.ZoneInfo("Asia/Bangkok"))
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
 
 
 def figure(code, day):
@@ -67,13 +61,13 @@ def test_unverified_levels_are_counted_by_district(phra_nakhon):
     assert now.unverified_units == 1 and now.unverified == 0
 
 
-def test_as_of_uses_the_state_of_the_day(monkeypatch, phra_nakhon):
+def test_as_of_uses_the_state_of_the_day(clock, phra_nakhon):
     trees = Target.objects.get(code="ENV-TREES")
-    at(monkeypatch, 2024, 7, 2, 9)
+    clock(2024, 7, 2, 9)
     record_result(target=trees, unit=phra_nakhon, period=JUNE, value=500, state="draft", by=None)
-    at(monkeypatch, 2024, 7, 4, 9)
+    clock(2024, 7, 4, 9)
     record_result(target=trees, unit=phra_nakhon, period=JUNE, value=500, state="submitted", by=None)
-    at(monkeypatch, 2024, 7, 8, 9)
+    clock(2024, 7, 8, 9)
     record_result(target=trees, unit=phra_nakhon, period=JUNE, value=500, state="returned", by=None)
     results = {day: figure("ENV-TREES", datetime.date(2024, 7, day)).result - 218_910 for day in (2, 4, 7, 8)}
     assert results == {2: 0, 4: 500, 7: 500, 8: 0}

@@ -6,8 +6,8 @@ from django.core.management import call_command
 
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Unit
-from tracker.targets.recording import record_result
 from tracker.targets.models import Allocation, Result, ResultRevision, Target
+from tracker.targets.recording import record_result
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,4 @@
 """The synthetic city-scale dataset: sizes, constraints, replacing, and the demo figures left alone."""
-import datetime
 import io
 
 import pytest

@@ -1,6 +1,5 @@
 """Every figure of the 7 June 2024 meeting, computed by the numbers module from the fixtures."""
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -9,8 +8,8 @@ from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
 from tracker.targets import progress
 from tracker.targets.models import Result, ResultRevision, Target
-from tracker.targets.recording import record_result
 from tracker.targets.progress import Band, Status
+from tracker.targets.recording import record_result
 
 pytestmark = pytest.mark.django_db
 
@@ -84,27 +83,21 @@ def test_environment_okrs_26_all_bound_97_projects():
     assert projects["in_progress"] == 92
 
 
-def test_figures_as_of_the_meeting_exclude_later_entries(monkeypatch, meeting_day):
+def test_figures_as_of_the_meeting_exclude_later_entries(clock, meeting_day):
     trees = Target.objects.get(code="ENV-TREES")
-    at(monkeypatch, 2024, 7, 3, 10)
+    clock(2024, 7, 3, 10)
     record_result(target=trees, unit=District.objects.get(code="1001"), period=datetime.date(2024, 6, 1), value=500, by=None)
     assert progress.compute([trees], meeting_day)[trees.pk].result == 218_910
     assert progress.compute([trees], datetime.date(2024, 7, 3))[trees.pk].result == 219_410
 
 
-def at(monkeypatch, *when):
-    """Make the clock say this moment (Bangkok time): results are recorded then."""
-    moment = datetime.datetime(*when, tzinfo=zoneinfo.ZoneInfo("Asia/Bangkok"))
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
-
-
-def test_a_result_corrected_later_counts_with_its_value_of_the_day(monkeypatch, meeting_day):
+def test_a_result_corrected_later_counts_with_its_value_of_the_day(clock, meeting_day):
     trees = Target.objects.get(code="ENV-TREES")
     may = Result.objects.get(target=trees, unit__code="1001", period=datetime.date(2024, 5, 1))
     original = may.value
-    at(monkeypatch, 2024, 6, 20, 9)
+    clock(2024, 6, 20, 9)
     record_result(target=trees, unit=may.unit, period=may.period, value=original + 100, state="verified", by=None)
-    at(monkeypatch, 2024, 7, 15, 9)
+    clock(2024, 7, 15, 9)
     record_result(target=trees, unit=may.unit, period=may.period, value=original + 40, state="verified", by=None)
 
     def result(day):
@@ -125,11 +118,11 @@ def test_a_result_changed_in_bulk_without_history_is_read_as_it_is_now(meeting_d
     assert progress.compute([trees], meeting_day)[trees.pk].result == 218_910 + 7
 
 
-def test_a_corrected_level_is_the_level_reported_by_then(monkeypatch, meeting_day):
+def test_a_corrected_level_is_the_level_reported_by_then(clock, meeting_day):
     collection = Target.objects.get(code="ENV-WASTE-COLLECTION")
     before = progress.compute([collection], meeting_day)[collection.pk]
     latest = Result.objects.filter(target=collection, unit__code="1050").latest("period")
-    at(monkeypatch, 2024, 6, 20, 9)
+    clock(2024, 6, 20, 9)
     record_result(target=collection, unit=latest.unit, period=latest.period, value=0, by=None)
     then = progress.compute([collection], meeting_day)[collection.pk]
     now = progress.compute([collection], datetime.date(2024, 6, 21))[collection.pk]

@@ -1,6 +1,5 @@
 """The one recording function: rules, history, the acting user, server time, deletion, atomicity."""
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -15,14 +14,6 @@ from tracker.targets.recording import delete_result, record_result
 
 pytestmark = pytest.mark.django_db
 JUNE = datetime.date(2024, 6, 1)
-BANGKOK = zoneinfo.ZoneInfo("Asia/Bangkok")
-
-
-def at(monkeypatch, *when):
-    """Make the clock say this moment (Bangkok time)."""
-    moment = datetime.datetime(*when, tzinfo=BANGKOK)
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
-    return moment
 
 
 @pytest.fixture
@@ -45,9 +36,9 @@ def result_to_date(target, day):
     return progress.compute([target], day)[target.pk].result
 
 
-def test_it_writes_the_result_and_its_revision_with_the_acting_user(monkeypatch, trees, phra_nakhon, people):
+def test_it_writes_the_result_and_its_revision_with_the_acting_user(clock, trees, phra_nakhon, people):
     reporter, _ = people
-    moment = at(monkeypatch, 2024, 7, 2, 10)
+    moment = clock(2024, 7, 2, 10)
     result = record_result(target=trees, unit=phra_nakhon, period=JUNE, value="1,200", note="ฝนตกหนัก", by=reporter)
     result.refresh_from_db()
     assert (result.value, result.note, result.state, result.entered_by, result.entered_at) == (
@@ -58,11 +49,11 @@ def test_it_writes_the_result_and_its_revision_with_the_acting_user(monkeypatch,
     ]
 
 
-def test_the_author_stays_and_the_verifier_is_kept(monkeypatch, trees, phra_nakhon, people):
+def test_the_author_stays_and_the_verifier_is_kept(clock, trees, phra_nakhon, people):
     reporter, verifier = people
-    at(monkeypatch, 2024, 7, 2, 10)
+    clock(2024, 7, 2, 10)
     record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1200, by=reporter)
-    verified_at = at(monkeypatch, 2024, 7, 4, 15)
+    verified_at = clock(2024, 7, 4, 15)
     result = record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1200, state="verified", by=verifier)
     result.refresh_from_db()
     assert (result.entered_by, result.verified_by, result.verified_at) == (reporter, verifier, verified_at)
@@ -70,7 +61,7 @@ def test_the_author_stays_and_the_verifier_is_kept(monkeypatch, trees, phra_nakh
         ("submitted", reporter.pk), ("verified", verifier.pk),
     ]
     # A later correction takes the verification away: it must be verified again.
-    at(monkeypatch, 2024, 7, 5, 9)
+    clock(2024, 7, 5, 9)
     result = record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1250, by=reporter)
     result.refresh_from_db()
     assert (result.entered_by, result.verified_by, result.verified_at, result.state) == (reporter, None, None, "submitted")
@@ -109,10 +100,10 @@ def test_results_cannot_be_saved_or_deleted_around_the_recording_function(trees,
         Result.objects.create(target=trees, unit=phra_nakhon, period=JUNE, value=1)
 
 
-def test_a_deleted_result_leaves_a_revision_and_still_counts_as_of_before(monkeypatch, trees, phra_nakhon, people, meeting_day):
+def test_a_deleted_result_leaves_a_revision_and_still_counts_as_of_before(clock, trees, phra_nakhon, people, meeting_day):
     reporter, _ = people
     may = Result.objects.get(target=trees, unit=phra_nakhon, period=datetime.date(2024, 5, 1))
-    at(monkeypatch, 2024, 6, 20, 9)
+    clock(2024, 6, 20, 9)
     delete_result(may, by=reporter)
     may.refresh_from_db()
     assert may.state == Result.State.DELETED
@@ -120,7 +111,7 @@ def test_a_deleted_result_leaves_a_revision_and_still_counts_as_of_before(monkey
     assert result_to_date(trees, meeting_day) == 218_910
     assert result_to_date(trees, datetime.date(2024, 6, 20)) == 218_910 - may.value
     # Reported again: counts again, from then on.
-    at(monkeypatch, 2024, 6, 25, 9)
+    clock(2024, 6, 25, 9)
     record_result(target=trees, unit=phra_nakhon, period=may.period, value=7, by=reporter)
     assert result_to_date(trees, datetime.date(2024, 6, 22)) == 218_910 - may.value
     assert result_to_date(trees, datetime.date(2024, 6, 25)) == 218_910 - may.value + 7
@@ -151,8 +142,8 @@ def test_months_outside_the_targets_period_are_refused(trees, phra_nakhon, month
     assert not Result.objects.filter(target=trees, period=month).exists()
 
 
-def test_a_month_that_has_not_begun_is_refused(monkeypatch, trees, phra_nakhon):
-    at(monkeypatch, 2024, 6, 7, 12)
+def test_a_month_that_has_not_begun_is_refused(clock, trees, phra_nakhon):
+    clock(2024, 6, 7, 12)
     assert "period" in rule_error(target=trees, unit=phra_nakhon, period=datetime.date(2024, 7, 1), value=1)
     record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1, by=None)
 

@@ -7,17 +7,15 @@ from collections import Counter, OrderedDict
 
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from tracker.dashboard import charts
+from tracker.dashboard import charts, tilemap
 from tracker.dashboard.exports import DataExport
 from tracker.dashboard.filters import OkrFilter, ProjectFilter
 from tracker.dashboard.forms import DistrictTableFilter, OverviewFilter, read_as_of
 from tracker.dashboard.tables import DistrictProgressTable, OkrTable, PageSizePaginator, ProjectTable
-from tracker.dashboard import tilemap
 from tracker.lib import fiscal
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District

@@ -39,9 +39,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import models
 from django.db.models import Avg, F, Max, Q, Sum, Window
 from django.db.models.functions import RowNumber
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker.lib import fiscal
