@@ -5,21 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from tracker.org.models import District
 from tracker.targets.models import Allocation, Result, Target
 
 pytestmark = pytest.mark.django_db
 MAY = datetime.date(2024, 5, 1)
-
-
-@pytest.fixture
-def trees():
-    return Target.objects.get(code="ENV-TREES")
-
-
-@pytest.fixture
-def district():
-    return District.objects.get(code="1001")
 
 
 def insert(**fields):
@@ -28,47 +17,47 @@ def insert(**fields):
         Result.objects.bulk_create([Result(**fields)])
 
 
-def test_no_duplicate_result_for_target_unit_month(trees, district):
+def test_no_duplicate_result_for_target_unit_month(trees, phra_nakhon):
     with pytest.raises(IntegrityError):
-        insert(target=trees, unit=district, period=MAY, value=1)
+        insert(target=trees, unit=phra_nakhon, period=MAY, value=1)
 
 
-def test_no_negative_result(trees, district):
+def test_no_negative_result(trees, phra_nakhon):
     with pytest.raises(IntegrityError):
-        insert(target=trees, unit=district, period=datetime.date(2024, 6, 1), value=-1)
+        insert(target=trees, unit=phra_nakhon, period=datetime.date(2024, 6, 1), value=-1)
 
 
-def test_a_verified_result_says_when(trees, district):
+def test_a_verified_result_says_when(trees, phra_nakhon):
     with pytest.raises(IntegrityError):
-        insert(target=trees, unit=district, period=datetime.date(2024, 6, 1), value=1, state="verified")
+        insert(target=trees, unit=phra_nakhon, period=datetime.date(2024, 6, 1), value=1, state="verified")
 
 
-def test_no_negative_allocation(district):
+def test_no_negative_allocation(phra_nakhon):
     points = Target.objects.get(code="ENV-WASTE-POINTS")
-    Allocation.objects.filter(target=points, unit=district).delete()
+    Allocation.objects.filter(target=points, unit=phra_nakhon).delete()
     with pytest.raises(IntegrityError):
-        Allocation.objects.create(target=points, unit=district, value=-5)
+        Allocation.objects.create(target=points, unit=phra_nakhon, value=-5)
 
 
-def test_no_duplicate_allocation(trees, district):
+def test_no_duplicate_allocation(trees, phra_nakhon):
     with pytest.raises(IntegrityError):
-        Allocation.objects.create(target=trees, unit=district, value=5)
+        Allocation.objects.create(target=trees, unit=phra_nakhon, value=5)
 
 
-def test_a_percentage_above_100_is_refused(district):
+def test_a_percentage_above_100_is_refused(phra_nakhon):
     collection = Target.objects.get(code="ENV-WASTE-COLLECTION")
     with pytest.raises(IntegrityError):
-        insert(target=collection, unit=district, period=datetime.date(2024, 6, 1), value="100.01", is_percentage=True)
+        insert(target=collection, unit=phra_nakhon, period=datetime.date(2024, 6, 1), value="100.01", is_percentage=True)
 
 
-def test_a_percentage_of_100_is_accepted(district):
+def test_a_percentage_of_100_is_accepted(phra_nakhon):
     collection = Target.objects.get(code="ENV-WASTE-COLLECTION")
-    insert(target=collection, unit=district, period=datetime.date(2024, 6, 1), value=100, is_percentage=True)
+    insert(target=collection, unit=phra_nakhon, period=datetime.date(2024, 6, 1), value=100, is_percentage=True)
 
 
-def test_a_percentage_above_100_is_explained_in_the_form_language(district):
+def test_a_percentage_above_100_is_explained_in_the_form_language(phra_nakhon):
     collection = Target.objects.get(code="ENV-WASTE-COLLECTION")
-    result = Result(target=collection, unit=district, period=datetime.date(2024, 6, 1), value=101)
+    result = Result(target=collection, unit=phra_nakhon, period=datetime.date(2024, 6, 1), value=101)
     with pytest.raises(ValidationError) as error:
         result.full_clean()
     assert "value" in error.value.message_dict

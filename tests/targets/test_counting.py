@@ -20,11 +20,6 @@ def figure(code, day):
     return progress.compute([target], day)[target.pk]
 
 
-@pytest.fixture
-def phra_nakhon():
-    return Unit.objects.get(code="1001")
-
-
 @pytest.mark.parametrize(("state", "counts"), [("draft", False), ("returned", False), ("submitted", True), ("verified", True)])
 def test_only_submitted_and_verified_results_count(phra_nakhon, state, counts):
     points = Target.objects.get(code="ENV-WASTE-POINTS")

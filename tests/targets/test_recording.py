@@ -22,16 +22,6 @@ def people():
     return User.objects.create(username="reporter-1001"), User.objects.create(username="verifier-env")
 
 
-@pytest.fixture
-def trees():
-    return Target.objects.get(code="ENV-TREES")
-
-
-@pytest.fixture
-def phra_nakhon():
-    return Unit.objects.get(code="1001")
-
-
 def result_to_date(target, day):
     return progress.compute([target], day)[target.pk].result
 
