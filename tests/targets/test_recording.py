@@ -200,3 +200,7 @@ def test_unit_messages_name_the_unit_in_the_users_language(trees, language):
         message = " ".join(rule_error(target=trees, unit=env, period=JUNE, value=1)["unit"])
     assert (env.name_th if language == "th" else env.name_en) in message
     assert ("สำนักงานเขต" in message) == (language == "th")
+
+
+def test_a_nul_character_in_a_note_is_refused_not_a_crash(trees, phra_nakhon):
+    assert "note" in rule_error(target=trees, unit=phra_nakhon, period=JUNE, value=1, note="ถนน\x00พระราม")

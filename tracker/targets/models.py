@@ -399,6 +399,9 @@ class Result(models.Model):
             error = target.reporting_error(self.unit)
             if error:
                 errors["unit"] = error
+        if "\x00" in (self.note or ""):
+            # PostgreSQL cannot store it; pasted text sometimes carries one.
+            errors["note"] = _("The note contains an invisible NUL character; remove it (retype the note) and save again.")
         if target and isinstance(self.value, Decimal) and self.value.is_finite():
             if self.value < 0:
                 errors["value"] = _("A result cannot be negative.")
