@@ -18,10 +18,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: $(BIN)/.installed node_modules/.package-lock.json
 
-# Installs, creates the SQLite database, loads the reference and demo data, serves on $(ADDR).
+# A fresh random password for the demo accounts on every run, unless DEMO_PASSWORD is set.
+DEMO_PASSWORD ?= $(shell $(PYTHON) -c 'import secrets; print("demo-" + secrets.token_urlsafe(9))')
+
+# Installs, creates the SQLite database, loads the reference and demo data, creates the demo
+# accounts (printing them and their password), serves on $(ADDR).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata reference demo_meeting_2567
+	$(BIN)/python manage.py create_demo_accounts --password '$(DEMO_PASSWORD)'
 	$(BIN)/python manage.py runserver $(ADDR)
 
 # Installs (Chromium too, for the browser tests) and runs the whole suite.

@@ -25,6 +25,14 @@ def meeting_day():
 
 
 @pytest.fixture
+def reopened_months(db):
+    """The demo data's closed months (October 2023 – May 2024) reopened, for tests that correct them."""
+    from tracker.targets.models import ClosedMonth
+
+    ClosedMonth.objects.all().delete()
+
+
+@pytest.fixture
 def clock(monkeypatch):
     """``clock(2024, 6, 20, 9)`` makes "now" that moment in Bangkok: results are recorded then."""
 

@@ -23,7 +23,7 @@ def figure(code, day):
 @pytest.mark.parametrize(("state", "counts"), [("draft", False), ("returned", False), ("submitted", True), ("verified", True)])
 def test_only_submitted_and_verified_results_count(phra_nakhon, state, counts):
     points = Target.objects.get(code="ENV-WASTE-POINTS")
-    record_result(target=points, unit=phra_nakhon, period=JUNE, value=999, state=state, by=None)
+    record_result(target=points, unit=phra_nakhon, period=JUNE, value=999, state=state, comment="check", by=None)
     today = datetime.date.today()
     assert figure("ENV-WASTE-POINTS", today).result == (999 if counts else 0)
     assert (figure("ENV-WASTE-POINTS", today).status == Status.NOT_REPORTING) == (not counts)
@@ -63,7 +63,7 @@ def test_as_of_uses_the_state_of_the_day(clock, phra_nakhon):
     clock(2024, 7, 4, 9)
     record_result(target=trees, unit=phra_nakhon, period=JUNE, value=500, state="submitted", by=None)
     clock(2024, 7, 8, 9)
-    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=500, state="returned", by=None)
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=500, state="returned", comment="ตัวเลขซ้ำกับเดือนก่อน", by=None)
     results = {day: figure("ENV-TREES", datetime.date(2024, 7, day)).result - 218_910 for day in (2, 4, 7, 8)}
     assert results == {2: 0, 4: 500, 7: 500, 8: 0}
 

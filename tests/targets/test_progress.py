@@ -91,7 +91,7 @@ def test_figures_as_of_the_meeting_exclude_later_entries(clock, meeting_day):
     assert progress.compute([trees], datetime.date(2024, 7, 3))[trees.pk].result == 219_410
 
 
-def test_a_result_corrected_later_counts_with_its_value_of_the_day(clock, meeting_day):
+def test_a_result_corrected_later_counts_with_its_value_of_the_day(reopened_months, clock, meeting_day):
     trees = Target.objects.get(code="ENV-TREES")
     may = Result.objects.get(target=trees, unit__code="1001", period=datetime.date(2024, 5, 1))
     original = may.value
@@ -118,7 +118,7 @@ def test_a_result_changed_in_bulk_without_history_is_read_as_it_is_now(meeting_d
     assert progress.compute([trees], meeting_day)[trees.pk].result == 218_910 + 7
 
 
-def test_a_corrected_level_is_the_level_reported_by_then(clock, meeting_day):
+def test_a_corrected_level_is_the_level_reported_by_then(reopened_months, clock, meeting_day):
     collection = Target.objects.get(code="ENV-WASTE-COLLECTION")
     before = progress.compute([collection], meeting_day)[collection.pk]
     latest = Result.objects.filter(target=collection, unit__code="1050").latest("period")

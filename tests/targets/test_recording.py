@@ -64,7 +64,7 @@ def test_recording_the_same_again_writes_no_revision(trees, phra_nakhon, people)
     assert Result.objects.get(target=trees, unit=phra_nakhon, period=JUNE).revisions.count() == 1
 
 
-def test_a_failure_half_way_saves_nothing(monkeypatch, trees, phra_nakhon, people):
+def test_a_failure_half_way_saves_nothing(reopened_months, monkeypatch, trees, phra_nakhon, people):
     reporter, _ = people
     may = Result.objects.get(target=trees, unit=phra_nakhon, period=datetime.date(2024, 5, 1))
     revisions = ResultRevision.objects.count()
@@ -90,7 +90,7 @@ def test_results_cannot_be_saved_or_deleted_around_the_recording_function(trees,
         Result.objects.create(target=trees, unit=phra_nakhon, period=JUNE, value=1)
 
 
-def test_a_deleted_result_leaves_a_revision_and_still_counts_as_of_before(clock, trees, phra_nakhon, people, meeting_day):
+def test_a_deleted_result_leaves_a_revision_and_still_counts_as_of_before(reopened_months, clock, trees, phra_nakhon, people, meeting_day):
     reporter, _ = people
     may = Result.objects.get(target=trees, unit=phra_nakhon, period=datetime.date(2024, 5, 1))
     clock(2024, 6, 20, 9)
@@ -107,7 +107,7 @@ def test_a_deleted_result_leaves_a_revision_and_still_counts_as_of_before(clock,
     assert result_to_date(trees, datetime.date(2024, 6, 25)) == 218_910 - may.value + 7
 
 
-def test_the_time_of_recording_is_the_servers_so_the_past_cannot_be_rewritten(trees, phra_nakhon, people, meeting_day):
+def test_the_time_of_recording_is_the_servers_so_the_past_cannot_be_rewritten(reopened_months, trees, phra_nakhon, people, meeting_day):
     reporter, _ = people
     months = [datetime.date(2024, 2, 1), datetime.date(2024, 5, 1)]
     before = sum(Result.objects.get(target=trees, unit=phra_nakhon, period=m).value for m in months)
@@ -204,3 +204,22 @@ def test_unit_messages_name_the_unit_in_the_users_language(trees, language):
 
 def test_a_nul_character_in_a_note_is_refused_not_a_crash(trees, phra_nakhon):
     assert "note" in rule_error(target=trees, unit=phra_nakhon, period=JUNE, value=1, note="ถนน\x00พระราม")
+
+
+@pytest.mark.parametrize("language, words", [("th", "ปิดรับรายงานผล"), ("en", "closed for reporting")])
+def test_a_closed_month_refuses_every_change(trees, phra_nakhon, language, words):
+    may = Result.objects.get(target=trees, unit=phra_nakhon, period=datetime.date(2024, 5, 1))
+    with translation.override(language):
+        errors = rule_error(target=trees, unit=phra_nakhon, period=may.period, value=may.value + 1)
+        assert words in " ".join(errors["period"])
+        with pytest.raises(ValidationError):
+            delete_result(may, by=None)
+    may.refresh_from_db()
+    assert may.state == Result.State.VERIFIED and may.revisions.count() == 1
+
+
+def test_a_return_needs_a_reason(trees, phra_nakhon):
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=5, by=None)
+    assert "comment" in rule_error(target=trees, unit=phra_nakhon, period=JUNE, value=5, state="returned")
+    returned = record_result(target=trees, unit=phra_nakhon, period=JUNE, value=5, state="returned", comment="ซ้ำ", by=None)
+    assert returned.revisions.order_by("-changed_at", "-pk").first().comment == "ซ้ำ"

@@ -11,6 +11,7 @@ import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.dashboard.templatetags.tracker import band_text, num, pct, thaidate
@@ -62,6 +63,18 @@ class PercentColumn(NumberColumn):
         return pct(value)
 
 
+def awaiting_mark(unverified, latest_verified, target):
+    """A badge on a unit's figure that counts results not yet verified by the host: the amount
+    awaiting (cumulative) or that the latest level awaits; empty when all of it is verified."""
+    if target.is_level and not latest_verified:
+        text = gettext("awaiting verification")
+    elif not target.is_level and unverified:
+        text = gettext("%(amount)s awaiting verification") % {"amount": num(unverified, target.decimals)}
+    else:
+        return ""
+    return format_html(' <span class="awaiting" data-awaiting>{}</span>', text)
+
+
 class DistrictProgressTable(tables.Table):
     """The per-district table of the target page. Rows are dicts built from ``UnitProgress``."""
 
@@ -103,6 +116,13 @@ class DistrictProgressTable(tables.Table):
 
     def value_district(self, value):
         return value  # the name without the link render_district wraps it in
+
+    def render_result(self, value, record):
+        mark = awaiting_mark(record["unverified"], record["latest_verified"], self.target)
+        return format_html("{}{}", num(value, self.target.decimals), mark)
+
+    def value_result(self, value):
+        return rounded(value, self.target.decimals)  # the number alone, without render_result's mark
 
     def render_band(self, value):
         return format_html('<span class="band band-{}">{}</span>', value, band_text(value, self.target.band_low, self.target.band_high))

@@ -1,10 +1,7 @@
 """URLs of the read-only pages: stable, readable, keyed by codes."""
-from django.urls import path, register_converter
+from django.urls import path
 
 from tracker.dashboard import views
-from tracker.lib.converters import CodeConverter
-
-register_converter(CodeConverter, "code")
 
 app_name = "dashboard"
 

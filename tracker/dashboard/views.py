@@ -20,8 +20,10 @@ from tracker.lib import fiscal
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
 from tracker.targets import progress
-from tracker.targets.models import Target
+from tracker.targets.models import ResultRevision, Target
 from tracker.targets.progress import Band
+
+HISTORY_SHOWN = 50
 
 
 def _keep(form, as_of):
@@ -112,6 +114,7 @@ def target(request, code):
                 "code": u.unit.code, "district": u.unit.name, "zone": u.unit.zone.name, "zone_number": u.unit.zone.number,
                 "allocation": u.allocation, "result": u.result, "percent": u.percent, "band": u.band,
                 "band_order": band_order[u.band], "rank": u.rank,
+                "unverified": u.unverified, "latest_verified": u.latest_verified,
             }
             for u in rows
         ],
@@ -130,6 +133,7 @@ def target(request, code):
         request, as_of, item.fiscal_year, form, target=item, figure=figure, table=table, table_filter=table_filter,
         children=[figures[t.pk] for t in family[1:]], tiles=_tiles(figure.districts), tile_columns=tilemap.COLUMNS,
         chart_data=charts.target_chart_data(figure, language), bands=list(Band),
+        history=list(ResultRevision.objects.history_for(target=item, as_of=as_of, limit=HISTORY_SHOWN)),
     ))
 
 
@@ -153,6 +157,7 @@ def district(request, code):
         })
     return render(request, "dashboard/district.html", _page_context(
         request, as_of, fy, form, district=office, rows=rows, months=months,
+        history=list(ResultRevision.objects.history_for(target=targets, unit=office, as_of=as_of, limit=HISTORY_SHOWN)),
     ))
 
 

@@ -4,6 +4,8 @@ The URL converter makes anything else in a path (a NUL byte, a slash, Thai text)
 it reaches the database — PostgreSQL would refuse a NUL in a query with an error, not an empty
 result — and the validator keeps codes that the URLs could not carry out of the data.
 """
+import datetime
+
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -23,3 +25,20 @@ class CodeConverter:
 
     def to_url(self, value):
         return value
+
+
+class MonthConverter:
+    """``2024-06`` (or the same month in BE, ``2567-06``) ↔ the first day of the month."""
+
+    regex = r"[0-9]{4}-[0-9]{2}"
+
+    def to_python(self, value):
+        year, month = (int(part) for part in value.split("-"))
+        if year > 2400:  # a Buddhist-Era year: BE = CE + 543
+            year -= 543
+        if not (1 <= month <= 12 and 1900 <= year <= 2200):
+            raise ValueError(value)  # the URL does not match: a 404
+        return datetime.date(year, month, 1)
+
+    def to_url(self, value):
+        return f"{value.year:04d}-{value.month:02d}"

@@ -1,7 +1,9 @@
-"""Admin for zones, districts, bureaus and policy dimensions."""
+"""Admin for zones, districts, bureaus, policy dimensions, and people's roles in units."""
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
-from tracker.org.models import Bureau, District, PolicyDimension, Unit, Zone
+from tracker.org.models import Bureau, District, Membership, PolicyDimension, Unit, Zone
 
 
 @admin.register(PolicyDimension)
@@ -50,3 +52,29 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ["kind", "zone"]
     search_fields = ["code", "name_th", "name_en", "abbrev_th"]
     list_select_related = ["zone"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role"]
+    list_filter = ["role", "unit__kind"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__code", "unit__name_th", "unit__name_en"]
+    list_select_related = ["user", "unit"]
+    autocomplete_fields = ["user", "unit"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["unit"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    """Django's user admin, with the person's roles in units."""
+
+    inlines = [MembershipInline]

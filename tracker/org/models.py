@@ -4,6 +4,7 @@ Both kinds of unit live in one table (``Unit``) because every later model — al
 monthly results, OKRs, projects, memberships — points at "a unit" whichever its kind.
 ``Bureau`` and ``District`` are proxies that keep each kind's queries and admin apart.
 """
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -180,3 +181,35 @@ class Bureau(Unit):
         ordering = ["code"]
         verbose_name = _("bureau")
         verbose_name_plural = _("bureaus")
+
+
+class Role(models.TextChoices):
+    """What a person may do for a unit. Django's superuser is the admin, above every role."""
+
+    REPORTER = "reporter", _("Reporter")
+    VERIFIER = "verifier", _("Verifier")
+    COORDINATOR = "coordinator", _("Coordinator")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Membership(models.Model):
+    """A person's role in a unit: a reporter of a district office, a verifier of a host bureau, …"""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=pgettext_lazy("organisation", "unit"), on_delete=models.CASCADE, related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["user__username", "unit__code", "role"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_user_unit_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.unit.code} · {self.get_role_display()}"

@@ -1,8 +1,9 @@
 """Admin for policies, targets, allocations and monthly results (with their history)."""
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.targets import recording
-from tracker.targets.models import Allocation, Policy, Result, ResultRevision, Target
+from tracker.targets.models import Allocation, ClosedMonth, Policy, Result, ResultRevision, Target
 
 
 @admin.register(Policy)
@@ -13,13 +14,20 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 class AllocationInline(admin.TabularInline):
+    """Read-only here: allocations change through the allocations grid or their own admin page,
+    both of which go through ``record_allocations`` and keep the history."""
+
     model = Allocation
     extra = 0
-    autocomplete_fields = ["unit"]
+    fields = readonly_fields = ["unit", "value"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name_th", "host", "unit_of_measure", "measure", "target_value", "fiscal_year", "deadline"]
     list_filter = ["host", "measure", "unit_of_measure", "fiscal_year", "districts_carry"]
     search_fields = ["code", "name_th", "name_en"]
@@ -29,12 +37,28 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(admin.ModelAdmin):
+class AllocationAdmin(SimpleHistoryAdmin):
+    """Allocations written here go through ``record_allocations``, like the allocations grid."""
+
     list_display = ["target", "unit", "value"]
     list_filter = ["target__host", "target__fiscal_year"]
     search_fields = ["target__code", "unit__code", "unit__name_th", "unit__name_en"]
     list_select_related = ["target", "unit"]
     autocomplete_fields = ["target", "unit"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["target", "unit"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        recording.record_allocations(obj.target, {obj.unit: obj.value}, request.user)
+        obj.pk = Allocation.objects.get(target=obj.target, unit=obj.unit).pk
+
+    def delete_model(self, request, obj):
+        recording.record_allocations(obj.target, {obj.unit: None}, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for allocation in queryset.select_related("target", "unit"):
+            self.delete_model(request, allocation)
 
 
 class RevisionInline(admin.TabularInline):
@@ -88,3 +112,15 @@ class ResultAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for result in queryset:
             recording.delete_result(result, by=request.user)
+
+
+@admin.register(ClosedMonth)
+class ClosedMonthAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "closed_by", "closed_at"]
+    search_fields = ["period"]
+    list_filter = ["closed_at"]
+    readonly_fields = ["closed_by", "closed_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.closed_by = request.user
+        super().save_model(request, obj, form, change)

@@ -9,11 +9,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When, Window
+from django.db.models.functions import Coalesce, Lag, RowNumber
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from tracker.lib import fiscal
 from tracker.lib.bilingual import BilingualName, in_active_language
@@ -81,6 +82,19 @@ class TargetQuerySet(models.QuerySet):
     def fiscal_years(self):
         return list(self.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
+    def active_in(self, month):
+        """Targets whose period includes any day of ``month``."""
+        return self.filter(start_date__lte=fiscal.month_end(month), deadline__gte=fiscal.month_start(month))
+
+    def carried_by(self, unit, month):
+        """The targets ``unit`` reports on in ``month`` (the rule of ``Target.reporting_error``)."""
+        allocated = Q(allocations__unit=unit)
+        if unit.is_district:
+            rule = Q(districts_carry=True) & allocated
+        else:
+            rule = Q(districts_carry=False) & (Q(host=unit) | allocated)
+        return self.active_in(month).filter(rule).distinct()
+
     def year_in_view(self, as_of):
         """The fiscal year to show on ``as_of``: the latest one with a target started by then."""
         latest = self.filter(start_date__lte=as_of).aggregate(year=models.Max("fiscal_year"))["year"]
@@ -144,6 +158,7 @@ class Target(BilingualName, models.Model):
     source_note_en = models.CharField(_("source of the figures (English)"), max_length=400, blank=True)
 
     objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["sort_order"])
 
     class Meta:
         ordering = ["host__code", "sort_order", "code"]
@@ -235,6 +250,32 @@ class AllocationQuerySet(models.QuerySet):
     def get_by_natural_key(self, target_code, unit_code):
         return self.get(target__code=target_code, unit__code=unit_code)
 
+    def as_of(self, day, targets=None):
+        """The allocations as they stood at the end of ``day``: (target id, unit id, value) rows.
+
+        Each (target, unit) takes the value of its latest history record dated by then, and is left
+        out when that record is a deletion or when its first record is later (created since). A row
+        with no history record at all (loaded from a fixture and never changed) takes its own value.
+        One query: the history table's side and the current table's side joined by a UNION, so the
+        result cannot be filtered any more; narrow it with ``targets`` (ids, targets or a queryset),
+        which applies to both sides. A filter made before would miss the rows removed since, so it
+        is refused.
+        """
+        if self.query.has_filters():
+            raise TypeError("Allocation.objects.as_of(day, targets=…): narrow it with targets, not a filter before.")
+        end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+        records = self.model.history.model.objects.order_by()
+        latest = (
+            records.filter(target=OuterRef("target"), unit=OuterRef("unit"), history_date__lt=end)
+            .order_by("-history_date", "-history_id").values("history_id")[:1]
+        )
+        then = records.filter(history_date__lt=end, history_id=Subquery(latest)).exclude(history_type="-")
+        untouched = self.order_by().exclude(models.Exists(records.filter(id=OuterRef("pk"))))
+        if targets is not None:
+            then, untouched = then.filter(target__in=targets), untouched.filter(target__in=targets)
+        columns = ("target", "unit", "value")
+        return then.values_list(*columns).union(untouched.values_list(*columns), all=True)
+
 
 class Allocation(models.Model):
     """A unit's share of a target (ค่าเป้าหมายรายเขต)."""
@@ -244,6 +285,7 @@ class Allocation(models.Model):
     value = models.DecimalField(_("allocation"), max_digits=14, decimal_places=3)
 
     objects = AllocationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["target", "unit__code"]
@@ -262,6 +304,36 @@ class Allocation(models.Model):
         return self.target.natural_key() + self.unit.natural_key()
 
     natural_key.dependencies = ["targets.target", "org.unit"]
+
+
+class ClosedMonthQuerySet(models.QuerySet):
+    def get_by_natural_key(self, period):
+        return self.get(period=period)
+
+
+class ClosedMonth(models.Model):
+    """A month closed for reporting: no result of it changes until a coordinator reopens it."""
+
+    period = models.DateField(_("month"), unique=True, help_text=_("The first day of the month closed."))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+
+    objects = ClosedMonthQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period"]
+        verbose_name = _("closed month")
+        verbose_name_plural = _("closed months")
+
+    def __str__(self):
+        return fiscal.format_month(self.period, get_language() or "th")
+
+    def natural_key(self):
+        return (self.period.isoformat(),)
 
 
 class ResultQuerySet(models.QuerySet):
@@ -391,6 +463,10 @@ class Result(models.Model):
                     "last": fiscal.format_month(target.last_period(), get_language()),
                     "month": fiscal.format_month(self.period, get_language()),
                 }
+            elif ClosedMonth.objects.filter(period=self.period).exists():
+                errors["period"] = _("%(month)s is closed for reporting; ask Strategy and Evaluation to reopen it.") % {
+                    "month": fiscal.format_month(self.period, get_language()),
+                }
             elif self.period > fiscal.month_start(timezone.localdate()):
                 errors["period"] = _("%(month)s has not begun yet; a month is reported once it has started.") % {
                     "month": fiscal.format_month(self.period, get_language()),
@@ -437,6 +513,41 @@ class ResultRevisionQuerySet(models.QuerySet):
             result__target__code=target_code, result__unit__code=unit_code, result__period=period, changed_at=changed_at,
         )
 
+    def history_for(self, target=None, unit=None, period=None, since=None, as_of=None, limit=50):
+        """The public history of results, newest first: who entered, changed, verified or returned what, and when.
+
+        ``target`` (one or several), ``unit`` and ``period`` (a month) narrow it; ``since`` keeps the
+        changes made from that moment on, ``as_of`` those made by the end of that day; ``limit`` keeps
+        the most recent (None: all). Each revision carries ``previous_value`` and ``previous_state``
+        (None for the first) and ``total``, the number of revisions matching before the limit.
+
+        Drafts are the reporting unit's own: their revisions are left out before the previous value is
+        taken, so a submitted value follows the last public one, never a draft.
+        """
+        revisions = self.exclude(state=Result.State.DRAFT)
+        if target is not None:
+            many = isinstance(target, (list, tuple, set, models.QuerySet))
+            revisions = revisions.filter(**{"result__target__in" if many else "result__target": target})
+        if unit is not None:
+            revisions = revisions.filter(result__unit=unit)
+        if period is not None:
+            revisions = revisions.filter(result__period=fiscal.month_start(period))
+        if as_of is not None:
+            end = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time.min))
+            revisions = revisions.filter(changed_at__lt=end)
+        # ``since`` cannot be a WHERE on ``changed_at``: the first change after it would lose its
+        # previous value. It counts the revisions since, and keeps as many of the newest.
+        per_result = {"partition_by": [F("result")], "order_by": [F("changed_at").asc(), F("pk").asc()]}
+        revisions = revisions.annotate(
+            previous_value=Window(Lag("value"), **per_result),
+            previous_state=Window(Lag("state"), **per_result),
+            position=Window(RowNumber(), order_by=[F("changed_at").desc(), F("pk").desc()]),
+            total=Window(Count("pk", filter=Q(changed_at__gte=since) if since is not None else None)),
+        ).filter(position__lte=F("total"))
+        if limit is not None:
+            revisions = revisions.filter(position__lte=limit)
+        return revisions.select_related("changed_by", "result__unit", "result__target").order_by("-changed_at", "-pk")
+
 
 class ResultRevision(models.Model):
     """One saved version of a result: what it said, who changed it, and when."""
@@ -451,6 +562,8 @@ class ResultRevision(models.Model):
     )
     # The server's time of recording: "as of" a day reads the revisions recorded by then.
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now, editable=False)
+    # Why, where a change needs one: the reason a result was returned for correction.
+    comment = models.TextField(_("comment"), blank=True)
 
     objects = ResultRevisionQuerySet.as_manager()
 
@@ -462,6 +575,34 @@ class ResultRevision(models.Model):
 
     def __str__(self):
         return f"{self.result} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+    ACTIONS = {
+        "reported": _("Reported"),
+        "changed": _("Changed"),
+        "resubmitted": _("Corrected and submitted again"),
+        "verified": _("Verified"),
+        "returned": _("Returned for correction"),
+        "deleted": _("Deleted"),
+    }
+
+    @property
+    def action(self):
+        """What this change did, read from its state and the previous one (``history_for`` gives it)."""
+        previous = getattr(self, "previous_state", None)
+        if self.state in (Result.State.VERIFIED, Result.State.RETURNED, Result.State.DELETED):
+            return self.state
+        if previous in (None, Result.State.DELETED):
+            return "reported"
+        return "resubmitted" if previous == Result.State.RETURNED else "changed"
+
+    @property
+    def action_label(self):
+        return self.ACTIONS[self.action]
+
+    @property
+    def value_changed(self):
+        previous = getattr(self, "previous_value", None)
+        return previous is not None and previous != self.value
 
     def natural_key(self):
         return self.result.natural_key() + (self.changed_at.isoformat(),)

@@ -14,6 +14,7 @@ Rules (shown on the pages in ``templates/dashboard/_rules.html``):
 * **As of a day.** A figure as of a day counts the results recorded by the end of that day,
   each with the value *and state* it had then (from its history): a result corrected, verified,
   returned or deleted later counts as it stood that day. The time of recording is the server's.
+  Allocations too are read as they stood that day (from their history).
 * **Result to date.** Cumulative targets: the sum of every monthly result up to the date.
   Level targets: each unit's latest report up to the date; the city figure is the mean of the
   units' latest levels (levels are never summed).
@@ -42,6 +43,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import Avg, F, Max, Q, Sum, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.lib import fiscal
@@ -267,7 +269,11 @@ def compute(targets, as_of, districts=None, monthly=True):
                 first[target_id, unit_id] = value
 
     allocations = defaultdict(dict)
-    for target_id, unit_id, value in Allocation.objects.filter(target__in=ids).order_by().values_list("target", "unit", "value"):
+    if as_of < timezone.localdate():  # a past day: each allocation as it stood then, from its history
+        rows = Allocation.objects.as_of(as_of, targets=ids)
+    else:
+        rows = Allocation.objects.filter(target__in=ids).order_by().values_list("target", "unit", "value")
+    for target_id, unit_id, value in rows:
         allocations[target_id][unit_id] = value
 
     by_month = defaultdict(dict)

@@ -6,16 +6,23 @@ author in ``entered_by`` and who verified it in ``verified_by``, and writes a ``
 with the acting user and the new value and state, so that any figure can be shown again as it
 stood on a past day. A result that is deleted keeps its row in the state *deleted*: figures as of
 a day before the deletion still count it.
+
+Allocations are written by :func:`record_allocations` in the same spirit: checked, all or
+nothing, each change kept by django-simple-history with who and when, and a value loaded from a
+fixture kept in the history before its first change.
 """
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tracker.lib import fiscal
-from tracker.targets.models import Result, ResultRevision
+from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
 
 State = Result.State
 
@@ -33,12 +40,13 @@ def _decimal(value):
 
 
 @transaction.atomic
-def record_result(*, target, unit, period, value, by, note="", state=State.SUBMITTED):
+def record_result(*, target, unit, period, value, by, note="", state=State.SUBMITTED, comment=""):
     """Write ``unit``'s result for ``target`` in ``period``'s month and its revision; return the result.
 
     ``by`` is the acting user (None for the system). Raises ``ValidationError`` (messages in the
     active language) and saves nothing when a rule is broken. Recording what is already there
-    changes nothing and writes no revision.
+    changes nothing and writes no revision. ``comment`` says why, where a change needs it (the
+    reason a result is returned); it is kept with the revision.
     """
     period = fiscal.month_start(period)
     value = _decimal(value)
@@ -55,8 +63,10 @@ def record_result(*, target, unit, period, value, by, note="", state=State.SUBMI
         result = Result(target=target, unit=unit, period=period, entered_by=by, entered_at=now)
     elif result.state == State.DELETED:
         result.entered_by = by  # reported anew: the new author answers for it
+    if state == State.RETURNED and not comment.strip():
+        raise ValidationError({"comment": _("Say why the result is returned, so that the reporter can correct it.")})
     result.value, result.note, result.state = value, note, state
-    _write(result, by, now)
+    _write(result, by, now, comment=comment.strip())
     return result
 
 
@@ -66,15 +76,22 @@ def delete_result(result, *, by):
     result = Result.objects.select_for_update().select_related("target", "unit").get(pk=result.pk)
     if result.state == State.DELETED:
         return result
+    if ClosedMonth.objects.filter(period=result.period).exists():
+        raise ValidationError({"period": _("%(month)s is closed for reporting; ask Strategy and Evaluation to reopen it.") % {
+            "month": fiscal.format_month(result.period, get_language() or "th"),
+        }})
     result.state = State.DELETED
     _write(result, by, timezone.now(), validate=False)
     return result
 
 
-def _write(result, by, now, validate=True):
+def _write(result, by, now, validate=True, comment=""):
     if validate:
-        # Field checks (digits, lengths) and the model's rules; uniqueness is ensured by the lookup above.
-        result.full_clean(validate_unique=False, validate_constraints=False)
+        # Field checks (digits, lengths) and the model's rules. The related rows are the objects in
+        # hand, and uniqueness is ensured by the lookup above: no need to ask the database again.
+        result.full_clean(
+            exclude=["target", "unit", "entered_by", "verified_by"], validate_unique=False, validate_constraints=False,
+        )
     if result.state == State.VERIFIED:
         result.verified_by, result.verified_at = by, now
     elif result.state != State.DELETED:
@@ -83,4 +100,138 @@ def _write(result, by, now, validate=True):
     result.save(recording=True)
     ResultRevision.objects.create(
         result=result, value=result.value, note=result.note, state=result.state, changed_by=by, changed_at=now,
+        comment=comment,
+    )
+
+
+# Allocations (ค่าเป้าหมายรายเขต) ---------------------------------------------------------------
+
+# The reason on the history record that keeps a value nobody recorded (loaded from a fixture)
+# before its first change. Stored as data, in English; pages translate it when they show it.
+AS_LOADED = "as loaded, before the first recorded change"
+
+
+def _allocation_value(target, unit, value):
+    """``value`` as a Decimal (None: remove), or a ``ValidationError`` saying why ``unit`` may not have it."""
+    if target.districts_carry and not unit.is_district:
+        raise ValidationError(_("%(target)s is shared out to the district offices; %(unit)s is not one.") % {
+            "target": target.code, "unit": unit.name,
+        })
+    if not target.districts_carry and unit.is_district:
+        raise ValidationError(_("%(target)s is carried by its host or other bureaus, not by a district office such as %(unit)s.") % {
+            "target": target.code, "unit": unit.name,
+        })
+    if value is None:
+        return None
+    try:
+        value = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        value = None
+    if value is None or not value.is_finite():
+        raise ValidationError(_("Enter the value as a number, e.g. 1,250 or 57.5."))
+    if value < 0:
+        raise ValidationError(_("An allocation cannot be negative."))
+    if target.is_percentage and value > 100:
+        raise ValidationError(_("A percentage must be between 0 and 100."))
+    if value.normalize().as_tuple().exponent < -target.decimals:
+        if target.decimals:
+            raise ValidationError(ngettext(
+                "%(target)s is counted with at most %(n)d decimal place.",
+                "%(target)s is counted with at most %(n)d decimal places.",
+                target.decimals,
+            ) % {"target": target.code, "n": target.decimals})
+        raise ValidationError(_("%(target)s is counted in whole numbers.") % {"target": target.code})
+    Allocation._meta.get_field("value").run_validators(value)  # no more digits than the column holds
+    return value
+
+
+@transaction.atomic
+def record_allocations(target, values, by):
+    """Set the allocations of ``target``: ``values`` is {unit: Decimal, or None to remove it}.
+
+    All or nothing: every value is checked first (not negative, no more decimals than the target
+    counts, at most 100 for a percentage, a unit that may carry the target: a district office for
+    a target shared out to districts, otherwise a bureau), and a ``ValidationError`` keyed by unit
+    code (messages in the active language) saves nothing. An allocation is removed only while its
+    unit has no counted result for the target. Each change is kept by django-simple-history with
+    ``by`` as its author; a row that has no history yet (loaded from a fixture) first gets a record
+    of its value as loaded, dated at the target's start, so that its old value is never lost.
+    Unchanged values write nothing. Returns the number of allocations created, changed or removed.
+    A constant number of queries whatever the number of units, plus two per removal.
+    """
+    # Lock the target: two people saving its allocations are served one after the other.
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    current = {
+        a.unit_id: a
+        for a in Allocation.objects.select_for_update().filter(target=target, unit__in=[u.pk for u in values]).order_by()
+    }
+    errors, wanted = {}, {}
+    for unit, value in values.items():
+        try:
+            wanted[unit] = _allocation_value(target, unit, value)
+        except ValidationError as error:
+            errors[unit.code] = error.messages
+    removed = [unit for unit, value in wanted.items() if value is None and unit.pk in current]
+    if removed:
+        counted = set(
+            Result.objects.filter(target=target, unit__in=[u.pk for u in removed], state__in=Result.COUNTED_STATES)
+            .values_list("unit", flat=True)
+        )
+        for unit in removed:
+            if unit.pk in counted:
+                errors[unit.code] = [_(
+                    "%(unit)s has results counted for %(target)s, so its allocation cannot be removed. "
+                    "Enter 0 if it should have none."
+                ) % {"unit": unit.name, "target": target.code}]
+    if errors:
+        raise ValidationError(errors)
+
+    created, changed, deleted, before = [], [], [], {}
+    for unit, value in wanted.items():
+        allocation = current.get(unit.pk)
+        if allocation is None:
+            if value is not None:
+                created.append(Allocation(target=target, unit=unit, value=value))
+        elif value is None:
+            before[allocation.pk] = allocation.value
+            deleted.append(allocation)
+        elif allocation.value != value:
+            before[allocation.pk] = allocation.value
+            allocation.value = value
+            changed.append(allocation)
+    if not before and not created:
+        return 0
+
+    now = timezone.now()
+    _keep_as_loaded(target, changed + deleted, before, now)
+    if changed:
+        bulk_update_with_history(changed, Allocation, ["value"], default_user=by, default_date=now)
+    if created:
+        bulk_create_with_history(created, Allocation, default_user=by, default_date=now)
+    for allocation in deleted:
+        # django-simple-history writes the deletion's record from these.
+        allocation._history_user, allocation._history_date = by, now
+        allocation.delete()
+    return len(created) + len(changed) + len(deleted)
+
+
+def _keep_as_loaded(target, allocations, before, now):
+    """Write a history record of each row's value ``before`` the change, for rows that have none.
+
+    Such rows were loaded from a fixture (loaddata writes no history). The record is dated at the
+    target's start (midnight, Bangkok), so figures as of any earlier day of the target read the
+    value the row had; never later than ``now``, so that the change written next stays the latest.
+    """
+    historical = Allocation.history.model
+    recorded = set(historical.objects.filter(id__in=[a.pk for a in allocations]).order_by().values_list("id", flat=True).distinct())
+    missing = [a for a in allocations if a.pk not in recorded]
+    if not missing:
+        return
+    loaded_at = min(timezone.make_aware(datetime.datetime.combine(target.start_date, datetime.time.min)), now)
+    historical.objects.bulk_create(
+        historical(
+            id=a.pk, target_id=a.target_id, unit_id=a.unit_id, value=before[a.pk], history_date=loaded_at,
+            history_type="+", history_change_reason=AS_LOADED, history_user=None,
+        )
+        for a in missing
     )

@@ -45,6 +45,15 @@ def thaidate(value):
 
 
 @register.filter
+def thaidatetime(value):
+    """A moment in Bangkok time: 25 พ.ย. 2569 19:40 in Thai, 25 Nov 2026 19:40 in English."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{fiscal.format_date(local.date(), _lang())} {local:%H:%M}"
+
+
+@register.filter
 def thaimonth(value):
     return fiscal.format_month(value, _lang())
 

@@ -143,6 +143,7 @@ class Demo:
         self.separation()
         self.points()
         self.okrs()
+        self.closed_months()
         return self.objects
 
     def add(self, model, fields):
@@ -191,6 +192,15 @@ class Demo:
         following = month.replace(year=month.year + (month.month == 12), month=month.month % 12 + 1)
         day = following.replace(day=self.rng.randint(1, 5))
         return f"{day.isoformat()}T{self.rng.randint(9, 16):02d}:{self.rng.randint(0, 59):02d}:00+07:00"
+
+    def closed_months(self):
+        # The months reported to the meeting were verified and closed mid-following month; June to
+        # September 2024 stay open, so a demo reporter can still report them.
+        for month in MONTHS:
+            following = month.replace(year=month.year + (month.month == 12), month=month.month % 12 + 1)
+            self.add("targets.closedmonth", {
+                "period": month.isoformat(), "closed_by": None, "closed_at": f"{following.replace(day=15).isoformat()}T17:00:00+07:00",
+            })
 
     def weights(self, low=0.5, high=1.5):
         return [self.rng.uniform(low, high) for _ in self.districts]

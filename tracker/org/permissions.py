@@ -1,0 +1,76 @@
+"""Who may do what: the one place that decides every write (and who may open a staff page).
+
+Views ask ``permissions_for(request.user)`` and never look at roles themselves. Roles come
+from ``Membership`` rows, read once per request:
+
+* *reporter* of a unit: enters that unit's results;
+* *verifier* of a host bureau: verifies or returns the results of the targets it hosts, and
+  shares its targets out to the districts (allocations);
+* *coordinator* (Strategy and Evaluation): sees every unit's reporting and closes or reopens
+  months;
+* *viewer* (advisers, executives): reads;
+* Django's superuser: the admin, allowed everything (and the only one allowed in Django's admin).
+"""
+from django.core.exceptions import PermissionDenied
+
+from tracker.org.models import Membership, Role
+
+
+class Permissions:
+    def __init__(self, user):
+        self.user = user
+        self.is_admin = bool(user.is_authenticated and user.is_active and user.is_superuser)
+        self.roles = set()
+        if user.is_authenticated and user.is_active:
+            self.roles = set(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+
+    def _has(self, role, unit_id=None):
+        return any(r == role and (unit_id is None or u == unit_id) for u, r in self.roles)
+
+    @property
+    def is_staff_member(self):
+        """Signed in with any role (or the admin): may open the staff pages at all."""
+        return self.is_admin or bool(self.roles)
+
+    @property
+    def is_coordinator(self):
+        return self.is_admin or self._has(Role.COORDINATOR)
+
+    def units_reported(self):
+        """Ids of the units this person reports for."""
+        return sorted(u for u, r in self.roles if r == Role.REPORTER)
+
+    def bureaus_verified(self):
+        return sorted(u for u, r in self.roles if r == Role.VERIFIER)
+
+    def may_report(self, unit):
+        return self.is_admin or self._has(Role.REPORTER, unit.pk)
+
+    def may_see_report(self, unit):
+        """The report grid of ``unit``, read-only unless ``may_report``: its own people, the host
+        bureaus' verifiers, coordinators and viewers."""
+        return self.may_report(unit) or self.is_coordinator or self._has(Role.VIEWER) or self._has(Role.VERIFIER)
+
+    def may_verify(self, target):
+        return self.is_admin or self._has(Role.VERIFIER, target.host_id)
+
+    def may_see_verification(self, target):
+        return self.may_verify(target) or self.is_coordinator or self._has(Role.VIEWER)
+
+    def may_allocate(self, target):
+        return self.is_admin or self._has(Role.VERIFIER, target.host_id)
+
+    def may_see_allocations(self, target):
+        return self.may_allocate(target) or self.is_coordinator or self._has(Role.VIEWER)
+
+    def may_close_months(self):
+        return self.is_coordinator
+
+    @staticmethod
+    def require(allowed):
+        if not allowed:
+            raise PermissionDenied
+
+
+def permissions_for(user):
+    return Permissions(user)

@@ -1,0 +1,195 @@
+"""The report grid: one unit's month, one row per target it carries, saved whole or not at all.
+
+``ReportGrid`` reads everything a grid shows in a constant number of queries, and ``save``
+writes the posted cells through the recording function inside one transaction: a bad cell, or a
+cell someone else changed since the form was opened, keeps what was typed, marks that cell, and
+saves nothing.
+"""
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext as _
+
+from tracker.dashboard.templatetags.tracker import num
+from tracker.lib import fiscal
+from tracker.targets import progress
+from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
+from tracker.targets.recording import delete_result, record_result
+
+State = Result.State
+MONTHS_AT_A_GLANCE = 3
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def parse_number(text):
+    """What a person typed, as a Decimal (None when blank): Thai digits, thousands separators and
+    spaces are accepted; anything else is a ``ValidationError`` in the reader's language."""
+    text = (text or "").translate(THAI_DIGITS).replace(",", "").replace("\u00a0", "").replace(" ", "").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text, flags=re.ASCII):
+        raise ValidationError(_("Enter the value as a number, e.g. 1,250 or 57.5."))
+    return Decimal(text)
+
+
+def stamp(result):
+    """What the form remembers of a result when it is opened, to notice a change made meanwhile."""
+    return result.updated_at.isoformat() if result is not None else ""
+
+
+@dataclass
+class Row:
+    target: Target
+    allocation: Decimal | None
+    to_date: Decimal | None
+    result: Result | None
+    last_change: ResultRevision | None
+    earlier: list = field(default_factory=list)  # (month, Result or None), oldest first
+    typed_value: str | None = None
+    typed_note: str | None = None
+    seen: str = ""
+    error: str = ""
+    conflict: Result | None = None
+
+    @property
+    def key(self):
+        return str(self.target.pk)
+
+    @property
+    def editable(self):
+        return self.result is None or self.result.state != State.VERIFIED
+
+    @property
+    def value_text(self):
+        if self.typed_value is not None:
+            return self.typed_value
+        if self.result is None or self.result.state == State.DELETED:
+            return ""
+        return num(self.result.value, self.target.decimals).replace(",", "")
+
+    @property
+    def note_text(self):
+        if self.typed_note is not None:
+            return self.typed_note
+        return self.result.note if self.result is not None and self.result.state != State.DELETED else ""
+
+    @property
+    def state(self):
+        return self.result.state if self.result is not None else None
+
+    @property
+    def returned_reason(self):
+        if self.result is not None and self.result.state == State.RETURNED and self.last_change is not None:
+            return self.last_change.comment
+        return ""
+
+
+class ReportGrid:
+    """One unit's month: the rows to show, whether they may be written, and how to save them."""
+
+    def __init__(self, unit, month, permissions, today=None):
+        self.unit, self.month, self.permissions = unit, month, permissions
+        self.today = today or datetime.date.today()
+        self.closed = ClosedMonth.objects.filter(period=month).first()
+        self.begun = month <= fiscal.month_start(self.today)
+        self.may_write = permissions.may_report(unit) and not self.closed and self.begun
+        # Drafts are the reporters' own until they submit: others see the month without them.
+        self.sees_drafts = permissions.may_report(unit)
+        self.rows = self._rows()
+
+    @property
+    def months_at_a_glance(self):
+        return [fiscal.add_months(self.month, -n) for n in range(MONTHS_AT_A_GLANCE, 0, -1)]
+
+    def _visible(self, result):
+        if result is None or result.state == State.DELETED:
+            return None
+        if result.state == State.DRAFT and not self.sees_drafts:
+            return None
+        return result
+
+    def _rows(self):
+        targets = list(Target.objects.carried_by(self.unit, self.month).for_pages().order_by("host__code", "sort_order", "code"))
+        if not targets:
+            return []
+        allocations = dict(
+            Allocation.objects.filter(unit=self.unit, target__in=targets).values_list("target", "value")
+        )
+        first = self.months_at_a_glance[0]
+        results = {
+            (r.target_id, r.period): r
+            for r in Result.objects.filter(unit=self.unit, target__in=targets, period__gte=first, period__lte=self.month)
+        }
+        latest = ResultRevision.objects.filter(
+            result__in=[r.pk for (t, p), r in results.items() if p == self.month]
+        ).select_related("changed_by").annotate(
+            newest=Window(RowNumber(), partition_by=[F("result")], order_by=[F("changed_at").desc(), F("pk").desc()])
+        ).filter(newest=1)
+        last_change = {revision.result_id: revision for revision in latest}
+        figures = progress.compute(targets, self.today, districts=[self.unit] if self.unit.is_district else None, monthly=False)
+        rows = []
+        for target in targets:
+            mine = next((u for u in figures[target.pk].units if u.unit.pk == self.unit.pk), None)
+            stored = results.get((target.pk, self.month))
+            shown = stored if stored is None or stored.state != State.DRAFT or self.sees_drafts else None
+            rows.append(Row(
+                target=target,
+                allocation=allocations.get(target.pk),
+                to_date=mine.result if mine else None,
+                result=shown,
+                last_change=last_change.get(shown.pk) if shown else None,
+                earlier=[(m, self._visible(results.get((target.pk, m)))) for m in self.months_at_a_glance],
+                seen=stamp(stored),
+            ))
+        return rows
+
+    @property
+    def has_errors(self):
+        return any(row.error for row in self.rows)
+
+    def save(self, data, action, by):
+        """Write the posted cells; True when saved, False (nothing saved) when a cell is marked."""
+        state = State.SUBMITTED if action == "submit" else State.DRAFT
+        changed = 0
+        with transaction.atomic():
+            for row in self.rows:
+                row.typed_value = data.get(f"value-{row.key}", "")
+                row.typed_note = data.get(f"note-{row.key}", "").strip()
+                seen = data.get(f"seen-{row.key}", "")
+                if not row.editable:
+                    continue
+                current = (
+                    Result.objects.select_for_update().select_related("entered_by")
+                    .filter(target=row.target, unit=self.unit, period=self.month).first()
+                )
+                if stamp(current) != seen:
+                    row.conflict, row.seen = current, stamp(current)
+                    row.error = _("Someone else saved this result while you had the form open. Check both values and save again.")
+                    continue
+                try:
+                    value = parse_number(row.typed_value)
+                    if value is None:
+                        if current is not None and current.state != State.DELETED:
+                            delete_result(current, by=by)
+                            changed += 1
+                        continue
+                    if current is not None and current.state == State.VERIFIED:
+                        continue
+                    before = (current.value, current.note, current.state) if current else None
+                    saved = record_result(
+                        target=row.target, unit=self.unit, period=self.month, value=value, note=row.typed_note,
+                        state=state, by=by,
+                    )
+                    changed += before != (saved.value, saved.note, saved.state)
+                except ValidationError as error:
+                    row.error = " ".join(error.messages)
+            if self.has_errors:
+                transaction.set_rollback(True)
+                return False, 0
+        return True, changed
