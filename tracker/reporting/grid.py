@@ -165,7 +165,7 @@ class ReportGrid:
                 if not row.editable:
                     continue
                 current = (
-                    Result.objects.select_for_update().select_related("entered_by")
+                    Result.objects.select_for_update(of=("self",)).select_related("entered_by")
                     .filter(target=row.target, unit=self.unit, period=self.month).first()
                 )
                 if stamp(current) != seen:

@@ -53,7 +53,7 @@ def record_result(*, target, unit, period, value, by, note="", state=State.SUBMI
     if state not in State.values or state == State.DELETED:
         raise ValidationError({"state": _("Choose a state: draft, submitted, verified or returned.")})
     result = (
-        Result.objects.select_for_update().select_related("target", "unit")
+        Result.objects.select_for_update(of=("self",)).select_related("target", "unit")
         .filter(target=target, unit=unit, period=period).first()
     )
     if result is not None and (result.value, result.note, result.state) == (value, note, state):
@@ -73,7 +73,7 @@ def record_result(*, target, unit, period, value, by, note="", state=State.SUBMI
 @transaction.atomic
 def delete_result(result, *, by):
     """Take ``result`` out of every figure from now on; figures as of earlier days keep it."""
-    result = Result.objects.select_for_update().select_related("target", "unit").get(pk=result.pk)
+    result = Result.objects.select_for_update(of=("self",)).select_related("target", "unit").get(pk=result.pk)
     if result.state == State.DELETED:
         return result
     if ClosedMonth.objects.filter(period=result.period).exists():

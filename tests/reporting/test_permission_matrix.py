@@ -1,0 +1,118 @@
+"""Every write URL × every role: the write happens only where it belongs; everyone else is sent to log in
+or refused (403), and nothing changes; never a 500."""
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tracker.org.models import Unit
+from tracker.reporting.grid import stamp as result_stamp
+from tracker.reporting.views.allocations import stamp as allocation_stamp
+from tracker.targets.models import Allocation, ClosedMonth, Result, Target
+from tracker.targets.recording import record_result
+
+pytestmark = pytest.mark.django_db
+JUNE = datetime.date(2024, 6, 1)
+ROLES = ["anonymous", "viewer", "other_reporter", "reporter", "host_verifier", "other_verifier", "coordinator", "admin"]
+
+
+def trees():
+    return Target.objects.get(code="ENV-TREES")
+
+
+def phra_nakhon():
+    return Unit.objects.get(code="1001")
+
+
+def june_result():
+    return Result.objects.filter(target__code="ENV-TREES", unit__code="1001", period=JUNE).first()
+
+
+def report_post(people):
+    return "/report/1001/2024-06/", {f"seen-{trees().pk}": "", f"value-{trees().pk}": "123", "action": "submit"}
+
+
+def report_done():
+    return june_result() is not None
+
+
+def verify_post(people):
+    submitted = record_result(target=trees(), unit=phra_nakhon(), period=JUNE, value=50, state="submitted", by=people["reporter"])
+    return "/verify/ENV-TREES/2024-06/", {"action-1001": "verify", "seen-1001": result_stamp(submitted), "action": "save"}
+
+
+def verify_done():
+    return june_result().state == "verified"
+
+
+def allocations_post(people):
+    allocation = Allocation.objects.get(target__code="ENV-TREES", unit__code="1001")
+    return "/allocations/ENV-TREES/", {"seen-1001": allocation_stamp(allocation), "value-1001": "6000"}
+
+
+def allocations_done():
+    return Allocation.objects.get(target__code="ENV-TREES", unit__code="1001").value == 6000
+
+
+def close_month_post(people):
+    return "/report/months/2024-06/", {"action": "close"}
+
+
+def close_month_done():
+    return ClosedMonth.objects.filter(period=JUNE).exists()
+
+
+def reopen_month_post(people):
+    return "/report/months/2024-05/", {"action": "reopen"}
+
+
+def reopen_month_done():
+    return not ClosedMonth.objects.filter(period=datetime.date(2024, 5, 1)).exists()
+
+
+def admin_result_post(people):
+    return "/admin/targets/result/add/", {
+        "target": trees().pk, "unit": phra_nakhon().pk, "period": "2024-06-01", "value": "5", "state": "submitted",
+        "note": "", "revisions-TOTAL_FORMS": "0", "revisions-INITIAL_FORMS": "0",
+    }
+
+
+def admin_user_post(people):
+    return "/admin/auth/user/add/", {
+        "username": "new-person", "password1": "ต้นไม้-ล้านต้น-2567", "password2": "ต้นไม้-ล้านต้น-2567",
+        "usable_password": "true", "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+    }
+
+
+def admin_user_done():
+    return get_user_model().objects.filter(username="new-person").exists()
+
+
+# write URL: (the request, whether it happened, the roles allowed to make it)
+WRITES = {
+    "report grid": (report_post, report_done, {"reporter", "admin"}),
+    "verify": (verify_post, verify_done, {"host_verifier", "admin"}),
+    "allocations": (allocations_post, allocations_done, {"host_verifier", "admin"}),
+    "close a month": (close_month_post, close_month_done, {"coordinator", "admin"}),
+    "reopen a month": (reopen_month_post, reopen_month_done, {"coordinator", "admin"}),
+    "admin: add a result": (admin_result_post, report_done, {"admin"}),
+    "admin: add a person": (admin_user_post, admin_user_done, {"admin"}),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("write", list(WRITES))
+def test_a_write_happens_only_where_it_belongs(client, people, write, role):
+    request, happened, allowed = WRITES[write]
+    url, data = request(people)
+    if people[role] is not None:
+        client.force_login(people[role])
+    response = client.post(url, data)
+    if role in allowed:
+        assert response.status_code == 302, (write, role, response.status_code)
+        assert happened(), (write, role)
+    else:
+        assert response.status_code in (302, 403), (write, role, response.status_code)
+        if response.status_code == 302:
+            assert "/login/" in response["Location"], (write, role, response["Location"])
+        assert not happened(), (write, role)
