@@ -140,3 +140,24 @@ def test_an_allocation_changed_in_the_admin_keeps_its_old_value_in_the_history(a
     target = Target.objects.get(code="ENV-TREES")
     mine = next(u for u in progress.compute([target], meeting_day)[target.pk].units if u.unit.code == "1001")
     assert mine.allocation == old  # as of the meeting, the allocation it had then
+
+
+def test_a_target_changed_in_the_admin_is_judged_as_it_stood_on_earlier_days(admin_client, admin_user, meeting_day):
+    target = Target.objects.get(code="ENV-TREES")
+    data = {
+        "code": target.code, "name_th": target.name_th, "name_en": target.name_en, "policy": target.policy_id,
+        "host": target.host_id, "unit_of_measure": target.unit_of_measure, "decimals": target.decimals,
+        "measure": target.measure, "target_value": "300000", "fiscal_year": target.fiscal_year,
+        "start_date": target.start_date.isoformat(), "deadline": target.deadline.isoformat(),
+        "band_high": target.band_high, "band_low": target.band_low, "districts_carry": "on", "sort_order": 1,
+        "source_note_th": target.source_note_th, "source_note_en": target.source_note_en,
+        "allocations-TOTAL_FORMS": "0", "allocations-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(reverse("admin:targets_target_change", args=[target.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Target.objects.get(pk=target.pk).target_value == 300_000
+    assert [(h.target_value, h.history_user) for h in target.history.order_by("history_date")] == [(200_000, None), (300_000, admin_user)]
+    then = progress.compute([Target.objects.get(pk=target.pk)], meeting_day)[target.pk]
+    assert then.target.target_value == 200_000 and then.status == "achieved"  # the meeting's 218,910 of 200,000
+    now = progress.compute([Target.objects.get(pk=target.pk)], datetime.date.today())[target.pk]
+    assert now.target.target_value == 300_000

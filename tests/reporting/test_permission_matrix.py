@@ -1,6 +1,7 @@
 """Every write URL × every role: the write happens only where it belongs; everyone else is sent to log in
 or refused (403), and nothing changes; never a 500."""
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -116,3 +117,17 @@ def test_a_write_happens_only_where_it_belongs(client, people, write, role):
         if response.status_code == 302:
             assert "/login/" in response["Location"], (write, role, response["Location"])
         assert not happened(), (write, role)
+
+
+@pytest.mark.parametrize(("role", "links"), [
+    ("anonymous", set()), ("reporter", set()), ("other_verifier", set()),
+    ("host_verifier", {"/verify/ENV-TREES/2024-06/", "/allocations/ENV-TREES/"}),
+    ("coordinator", {"/verify/ENV-TREES/2024-06/", "/allocations/ENV-TREES/"}),
+])
+def test_the_target_page_links_to_the_staff_pages_a_role_opens(client, people, role, links):
+    if people[role] is not None:
+        client.force_login(people[role])
+    html = client.get("/targets/ENV-TREES/?as_of=2024-06-07").content.decode()
+    main = html[html.index("<main"):]  # the header's own links aside
+    shown = set(re.findall(r'href="(/(?:verify|allocations)/[^"]*)"', main))
+    assert shown == links

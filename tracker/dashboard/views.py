@@ -19,6 +19,7 @@ from tracker.dashboard.tables import DistrictProgressTable, OkrTable, PageSizePa
 from tracker.lib import fiscal
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
+from tracker.org.permissions import permissions_for
 from tracker.targets import progress
 from tracker.targets.models import ResultRevision, Target
 from tracker.targets.progress import Band
@@ -134,7 +135,20 @@ def target(request, code):
         children=[figures[t.pk] for t in family[1:]], tiles=_tiles(figure.districts), tile_columns=tilemap.COLUMNS,
         chart_data=charts.target_chart_data(figure, language), bands=list(Band),
         history=list(ResultRevision.objects.history_for(target=item, as_of=as_of, limit=HISTORY_SHOWN)),
+        staff_links=_staff_links(request.user, item, as_of),
     ))
+
+
+def _staff_links(user, target, as_of):
+    """Links to the staff pages of a target, for those whose role opens them (no query for anonymous readers)."""
+    if not user.is_authenticated:
+        return {}
+    permissions = permissions_for(user)
+    month = fiscal.month_start(min(as_of, target.deadline))
+    return {
+        "verify": (target.code, month) if permissions.may_see_verification(target) else None,
+        "allocations": target.code if permissions.may_see_allocations(target) else None,
+    }
 
 
 def district(request, code):

@@ -35,6 +35,10 @@ class TargetAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["host", "parent", "policy"]
     inlines = [AllocationInline]
 
+    def save_model(self, request, obj, form, change):
+        # Through the recording function: a target loaded from a fixture keeps its old values first.
+        recording.record_target(obj, request.user)
+
 
 @admin.register(Allocation)
 class AllocationAdmin(SimpleHistoryAdmin):

@@ -3,6 +3,7 @@
 Results carry an author, a state and a history (``ResultRevision``) from the start, so that
 entry forms, verification by the host and "as of a past date" figures fit without rework.
 """
+import copy
 import datetime
 from decimal import Decimal
 
@@ -95,6 +96,29 @@ class TargetQuerySet(models.QuerySet):
             rule = Q(districts_carry=False) & (Q(host=unit) | allocated)
         return self.active_in(month).filter(rule).distinct()
 
+    def as_they_stood(self, targets, day):
+        """``targets`` with the figures' fields (value, baseline, thresholds, period, …) as they stood
+        at the end of ``day``, read from their history in one query. A target whose latest record
+        by then is what it is now, or that has no record by then, is returned as it is; a changed
+        one as a copy carrying its values of that day."""
+        targets = list(targets)
+        end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+        records = Target.history.model.objects.filter(id__in=[t.pk for t in targets], history_date__lt=end).exclude(
+            history_type="-"
+        ).order_by("id", "-history_date", "-history_id")
+        then = {}
+        for record in records:
+            then.setdefault(record.id, record)
+        stood = []
+        for target in targets:
+            record = then.get(target.pk)
+            if record is not None and any(getattr(record, f) != getattr(target, f) for f in Target.FIGURE_FIELDS):
+                target = copy.copy(target)
+                for name in Target.FIGURE_FIELDS:
+                    setattr(target, name, getattr(record, name))
+            stood.append(target)
+        return stood
+
     def year_in_view(self, as_of):
         """The fiscal year to show on ``as_of``: the latest one with a target started by then."""
         latest = self.filter(start_date__lte=as_of).aggregate(year=models.Max("fiscal_year"))["year"]
@@ -159,6 +183,11 @@ class Target(BilingualName, models.Model):
 
     objects = TargetQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["sort_order"])
+    # What a figure depends on: read as it stood on the day a figure is computed for.
+    FIGURE_FIELDS = [
+        "target_value", "baseline", "band_low", "band_high", "start_date", "deadline", "measure",
+        "decimals", "districts_carry", "unit_of_measure",
+    ]
 
     class Meta:
         ordering = ["host__code", "sort_order", "code"]

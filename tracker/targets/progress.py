@@ -14,7 +14,8 @@ Rules (shown on the pages in ``templates/dashboard/_rules.html``):
 * **As of a day.** A figure as of a day counts the results recorded by the end of that day,
   each with the value *and state* it had then (from its history): a result corrected, verified,
   returned or deleted later counts as it stood that day. The time of recording is the server's.
-  Allocations too are read as they stood that day (from their history).
+  Allocations and the targets' own values (target value, baseline, thresholds, period) too are
+  read as they stood that day (from their history).
 * **Result to date.** Cumulative targets: the sum of every monthly result up to the date.
   Level targets: each unit's latest report up to the date; the city figure is the mean of the
   units' latest levels (levels are never summed).
@@ -48,7 +49,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.lib import fiscal
 from tracker.org.models import Unit
-from tracker.targets.models import Allocation, Result
+from tracker.targets.models import Allocation, Result, Target
 
 HUNDRED = Decimal(100)
 AT_RISK_SHARE = Decimal("0.75")
@@ -234,12 +235,16 @@ def compute(targets, as_of, districts=None, monthly=True):
 
     Five queries whatever the number of targets: result totals per unit, first and latest levels
     per unit, allocations, monthly totals, and the units themselves (``districts`` may be passed
-    in to save that one). Pages that draw no monthly series pass ``monthly=False`` to skip that
-    query; their figures then have empty ``months``.
+    in to save that one); a sixth for a past day reads the targets' values as they stood then
+    (``TargetProgress.target`` is then the target as of that day). Pages that draw no monthly
+    series pass ``monthly=False`` to skip that query; their figures then have empty ``months``.
     """
     targets = list(targets)
     if not targets:
         return {}
+    past = as_of < timezone.localdate()
+    if past:
+        targets = Target.objects.as_they_stood(targets, as_of)
     ids = [t.pk for t in targets]
     level_ids = [t.pk for t in targets if t.is_level]
     results = counted_results(as_of).filter(target__in=ids)
@@ -269,7 +274,7 @@ def compute(targets, as_of, districts=None, monthly=True):
                 first[target_id, unit_id] = value
 
     allocations = defaultdict(dict)
-    if as_of < timezone.localdate():  # a past day: each allocation as it stood then, from its history
+    if past:  # each allocation as it stood then, from its history
         rows = Allocation.objects.as_of(as_of, targets=ids)
     else:
         rows = Allocation.objects.filter(target__in=ids).order_by().values_list("target", "unit", "value")

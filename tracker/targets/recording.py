@@ -235,3 +235,26 @@ def _keep_as_loaded(target, allocations, before, now):
         )
         for a in missing
     )
+
+
+@transaction.atomic
+def record_target(target, by):
+    """Save ``target`` (new or changed) with its history, ``by`` as the author.
+
+    A target loaded from a fixture has no history yet: before its first change, a record of it as
+    loaded is written, dated at its start (never later than now), so that figures as of earlier
+    days keep its old values (see ``TargetQuerySet.as_they_stood``).
+    """
+    now = timezone.now()
+    historical = Target.history.model
+    if target.pk and not historical.objects.filter(id=target.pk).exists():
+        old = Target.objects.get(pk=target.pk)
+        kept = {f.attname for f in historical._meta.fields}
+        loaded_at = min(timezone.make_aware(datetime.datetime.combine(old.start_date, datetime.time.min)), now)
+        historical.objects.create(
+            **{f.attname: getattr(old, f.attname) for f in Target._meta.concrete_fields if f.attname in kept},
+            history_date=loaded_at, history_type="+", history_change_reason=AS_LOADED, history_user=None,
+        )
+    target._history_user, target._history_date = by, now
+    target.save()
+    return target
