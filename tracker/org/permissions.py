@@ -66,6 +66,17 @@ class Permissions:
     def may_close_months(self):
         return self.is_coordinator
 
+    def may_import(self, unit):
+        """Import results for ``unit``: its reporters, or a coordinator for any unit."""
+        return self.may_report(unit) or self.is_coordinator
+
+    def may_see_compliance(self):
+        """Who has reported: coordinators chase every unit; host bureaus' verifiers chase their targets."""
+        return self.is_coordinator or self._has(Role.VERIFIER)
+
+    def may_send_reminders(self):
+        return self.is_coordinator
+
     @staticmethod
     def require(allowed):
         if not allowed:
