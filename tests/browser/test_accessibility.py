@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 
 from tests.browser.helpers import PAGES, wait_for_charts
 
@@ -52,4 +54,39 @@ def test_no_serious_accessibility_violation_on_any_page(site, browser, language)
         context.close()
     print(f"\naxe-core, {language}: every violation found")
     print("\n".join(found) or "none")
+    assert not blocking, f"serious or critical accessibility violations ({language}):\n" + "\n".join(blocking)
+
+
+# The staff pages, each opened by the demo account whose role writes on it.
+STAFF_PAGES = [
+    ("demo-reporter-1001", "/report/1001/2024-06/"),
+    ("demo-verifier-env", "/verify/"),
+    ("demo-verifier-env", "/verify/ENV-TREES/2024-06/"),
+    ("demo-verifier-env", "/allocations/ENV-TREES/"),
+    ("demo-coordinator", "/report/months/"),
+]
+STAFF_PASSWORD = "ต้นไม้-ล้านต้น-2567"
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_no_serious_accessibility_violation_on_the_staff_pages(site, browser, language):
+    with override_settings(DEBUG=True):
+        call_command("create_demo_accounts", password=STAFF_PASSWORD, verbosity=0)
+    context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    blocking = []
+    try:
+        blocking += describe("/accounts/login/", [v for v in audit(page, f"{site}/accounts/login/") if v["impact"] in BLOCKING])
+        for username, path in STAFF_PAGES:
+            context.clear_cookies()
+            page.goto(f"{site}/accounts/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", STAFF_PASSWORD)
+            with page.expect_navigation():
+                page.click("form.stacked button[type=submit]")
+            violations = audit(page, f"{site}{path}")
+            assert page.url == f"{site}{path}", f"{username} did not reach {path}: {page.url}"
+            blocking += describe(path, [v for v in violations if v["impact"] in BLOCKING])
+    finally:
+        context.close()
     assert not blocking, f"serious or critical accessibility violations ({language}):\n" + "\n".join(blocking)
