@@ -5,6 +5,8 @@ FY 2567 = 1 Oct 2023 – 30 Sep 2024. BE = CE + 543.
 """
 import datetime
 
+from django.utils import timezone
+
 BE_OFFSET = 543
 
 THAI_MONTHS_ABBR = [
@@ -40,6 +42,12 @@ def fiscal_year_bounds(fy_be):
 def fiscal_quarter(day):
     """Quarter 1 is October–December."""
     return (day.month - 10) % 12 // 3 + 1
+
+
+def end_of_day(day):
+    """The first moment after ``day`` in the current time zone (Bangkok): "by the end of that day" is
+    before it."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 
 
 def month_start(day):

@@ -4,7 +4,6 @@ Results carry an author, a state and a history (``ResultRevision``) from the sta
 entry forms, verification by the host and "as of a past date" figures fit without rework.
 """
 import copy
-import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -102,7 +101,7 @@ class TargetQuerySet(models.QuerySet):
         by then is what it is now, or that has no record by then, is returned as it is; a changed
         one as a copy carrying its values of that day."""
         targets = list(targets)
-        end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+        end = fiscal.end_of_day(day)
         records = Target.history.model.objects.filter(id__in=[t.pk for t in targets], history_date__lt=end).exclude(
             history_type="-"
         ).order_by("id", "-history_date", "-history_id")
@@ -292,7 +291,7 @@ class AllocationQuerySet(models.QuerySet):
         """
         if self.query.has_filters():
             raise TypeError("Allocation.objects.as_of(day, targets=…): narrow it with targets, not a filter before.")
-        end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+        end = fiscal.end_of_day(day)
         records = self.model.history.model.objects.order_by()
         latest = (
             records.filter(target=OuterRef("target"), unit=OuterRef("unit"), history_date__lt=end)
@@ -379,7 +378,7 @@ class ResultQuerySet(models.QuerySet):
         (written in bulk, bypassing the recording function) can only be read as it is now.
         Aggregate ``value_then`` and filter on ``state_then``, never ``value`` or ``state``.
         """
-        end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+        end = fiscal.end_of_day(day)
         then = ResultRevision.objects.filter(result=OuterRef("pk"), changed_at__lt=end).order_by("-changed_at", "-pk")
         decimal = models.DecimalField(max_digits=14, decimal_places=3)
         text = models.CharField(max_length=20)
@@ -562,7 +561,7 @@ class ResultRevisionQuerySet(models.QuerySet):
         if period is not None:
             revisions = revisions.filter(result__period=fiscal.month_start(period))
         if as_of is not None:
-            end = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time.min))
+            end = fiscal.end_of_day(as_of)
             revisions = revisions.filter(changed_at__lt=end)
         # ``since`` cannot be a WHERE on ``changed_at``: the first change after it would lose its
         # previous value. It counts the revisions since, and keeps as many of the newest.
