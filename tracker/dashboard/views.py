@@ -20,6 +20,7 @@ from tracker.lib import fiscal
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
 from tracker.org.permissions import permissions_for
+from tracker.reporting.compliance import reported_districts
 from tracker.targets import progress
 from tracker.targets.models import ResultRevision, Target
 from tracker.targets.progress import Band
@@ -87,9 +88,19 @@ def bureau(request, code):
     figures = progress.compute(targets, as_of, monthly=False)
     okrs = Okr.objects.filter(fiscal_year=fy).summary_by_unit([host]).get(host.pk, {"okrs": 0, "bound": 0})
     projects = Project.objects.summary_by_unit([host]).get(host.pk, {})
+    # Who has reported the month shown, for those who chase it (no query for anonymous readers).
+    permissions = permissions_for(request.user) if request.user.is_authenticated else None
+    compliance = None
+    if targets and permissions and (permissions.is_coordinator or host.pk in permissions.bureaus_verified()):
+        month = fiscal.month_start(min(as_of, max(t.deadline for t in targets)))
+        shared = [f for f in figures.values() if f.target.districts_carry and f.target.first_period() <= month <= f.target.last_period()]
+        reported = reported_districts([f.target.pk for f in shared], month, as_of)
+        compliance = {"month": month, "counts": {
+            f.target.pk: (reported.get(f.target.pk, 0), sum(1 for u in f.districts if u.allocation is not None)) for f in shared
+        }}
     return render(request, "dashboard/bureau.html", _page_context(
         request, as_of, fy, form, bureau=host, figures=_tree([figures[t.pk] for t in targets]),
-        okrs=okrs, projects=projects, bands=list(Band),
+        okrs=okrs, projects=projects, bands=list(Band), compliance=compliance,
     ))
 
 

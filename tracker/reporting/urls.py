@@ -1,7 +1,7 @@
-"""URLs of the staff pages: reporting a month, verifying, allocations, closing months."""
+"""URLs of the staff pages: reporting a month, verifying, allocations, closing months, compliance, import."""
 from django.urls import path
 
-from tracker.reporting.views import allocations, report, verify
+from tracker.reporting.views import allocations, compliance, importing, report, verify
 
 app_name = "reporting"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("verify/", verify.verify_list, name="verify_list"),
     path("verify/<code:target_code>/<month:month>/", verify.verify, name="verify"),
     path("allocations/<code:target_code>/", allocations.allocations, name="allocations"),
+    path("compliance/", compliance.compliance_latest, name="compliance_latest"),
+    path("compliance/<month:month>/", compliance.compliance, name="compliance"),
+    path("import/", importing.import_results, name="import"),
 ]
