@@ -5,9 +5,11 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tracker.org.models import Unit
 from tracker.reporting.grid import stamp as result_stamp
+from tracker.reporting.models import Reminder
 from tracker.reporting.views.allocations import stamp as allocation_stamp
 from tracker.targets.models import Allocation, ClosedMonth, Result, Target
 from tracker.targets.recording import record_result
@@ -89,6 +91,16 @@ def admin_user_done():
     return get_user_model().objects.filter(username="new-person").exists()
 
 
+def reminders_post(people):
+    people["reporter"].email = "reporter-1001@example.org"
+    people["reporter"].save()
+    return "/compliance/2024-06/", {"action": "remind"}
+
+
+def reminders_done():
+    return Reminder.objects.filter(unit__code="1001", month=JUNE).exists()
+
+
 # write URL: (the request, whether it happened, the roles allowed to make it)
 WRITES = {
     "report grid": (report_post, report_done, {"reporter", "admin"}),
@@ -98,6 +110,7 @@ WRITES = {
     "reopen a month": (reopen_month_post, reopen_month_done, {"coordinator", "admin"}),
     "admin: add a result": (admin_result_post, report_done, {"admin"}),
     "admin: add a person": (admin_user_post, admin_user_done, {"admin"}),
+    "send reminders": (reminders_post, reminders_done, {"coordinator", "admin"}),
 }
 
 
@@ -131,3 +144,21 @@ def test_the_target_page_links_to_the_staff_pages_a_role_opens(client, people, r
     main = html[html.index("<main"):]  # the header's own links aside
     shown = set(re.findall(r'href="(/(?:verify|allocations)/[^"]*)"', main))
     assert shown == links
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_import_is_saved_only_for_those_who_may_report_the_unit(client, people, role):
+    """Import for district 1001: its reporters, coordinators and the admin; another district's
+    reporter reaches the page but the row is refused; everyone else is turned away."""
+    if people[role] is not None:
+        client.force_login(people[role])
+    upload = SimpleUploadedFile("june.csv", b"target_code,district_code,month,value,note\nENV-TREES,1001,2024-06,321,\n")
+    checked = client.post("/import/", {"file": upload})
+    assert checked.status_code in (200, 302, 400, 403), (role, checked.status_code)
+    digest = re.search(r'name="digest" value="([^"]+)"', checked.content.decode()) if checked.status_code == 200 else None
+    if digest:
+        client.post("/import/", {"action": "confirm", "digest": digest.group(1)})
+    saved = june_result() is not None and june_result().value == 321
+    assert saved == (role in {"reporter", "coordinator", "admin"}), (role, checked.status_code)
+    if role == "anonymous":
+        assert checked.status_code == 302 and "/login/" in checked["Location"]
