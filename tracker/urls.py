@@ -22,5 +22,6 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("", include("tracker.dashboard.urls")),
     path("", include("tracker.reporting.urls")),
+    path("", include("tracker.okrs.urls")),
 ]
 handler404 = "tracker.dashboard.views.page_not_found"

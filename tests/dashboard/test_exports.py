@@ -21,8 +21,8 @@ OKRS = "/okrs/?as_of=2024-06-07"
 PROJECTS = "/projects/?as_of=2024-06-07"
 KEYS = {
     DISTRICTS: ["target_code", "district_code", "district", "zone", "allocation", "result", "percent", "band", "rank"],
-    OKRS: ["okr_code", "okr", "unit_code", "unit", "target_code", "fiscal_year", "projects_bound", "bound"],
-    PROJECTS: ["project_code", "project", "unit_code", "unit", "okr_codes", "status", "last_reported_on"],
+    OKRS: ["okr_code", "okr", "unit_code", "unit", "target_code", "target_name", "fiscal_year", "projects_bound", "bound"],
+    PROJECTS: ["project_code", "project", "unit_code", "unit", "okr_codes", "targets", "status", "progress", "last_reported_on"],
 }
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)", "\tx", "\rx"]
 

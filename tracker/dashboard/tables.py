@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -148,15 +148,19 @@ class OkrTable(tables.Table):
 
     class Meta:
         model = Okr
-        fields = ["code", "name", "unit_code", "unit", "target", "fiscal_year", "project_count", "is_bound"]
+        fields = ["code", "name", "unit_code", "unit", "target", "target_name", "fiscal_year", "project_count", "is_bound"]
         attrs = {"class": "data", "id": "okr-table"}
         per_page = PAGE_SIZE  # django-tables2 falls back to it for a missing or zero ?per_page=
 
     def render_unit(self, record):
         return record.unit.name
 
+    target_name = tables.Column(accessor="target__name", visible=False)
+
     def render_target(self, value):
-        return format_html('<a href="{}">{}</a>', reverse("dashboard:target", args=[value.code]), value.code)
+        return format_html(
+            '<a href="{}"><span class="code">{}</span> {}</a>', reverse("dashboard:target", args=[value.code]), value.code, value.name,
+        )
 
     def value_target(self, value):
         return value.code
@@ -170,23 +174,47 @@ class ProjectTable(tables.Table):
     name = tables.Column(verbose_name=_("Project / activity"), order_by=("name_th",), accessor="name")
     unit_code = tables.Column(accessor="unit__code", visible=False)
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__code",))
-    okrs = tables.ManyToManyColumn(verbose_name=_("OKRs"), transform=lambda okr: okr.code, orderable=False)
+    # ``bound_okrs``: the OKRs as a list (prefetched today, or as bound on a past day), targets loaded.
+    okrs = tables.Column(verbose_name=_("OKRs"), accessor="bound_okrs", orderable=False, empty_values=())
+    targets = tables.Column(verbose_name=_("Targets"), accessor="bound_okrs", orderable=False, empty_values=())
     status = tables.Column(verbose_name=_("Status"))
+    # xgettext:no-python-format
+    progress = NumberColumn(verbose_name=_("Progress (%)"))
     last_reported_on = tables.Column(verbose_name=_("Last reported"))
 
-    export_keys = {"code": "project_code", "name": "project", "okrs": "okr_codes"}
+    export_keys = {"code": "project_code", "name": "project", "okrs": "okr_codes", "targets": "targets"}
 
     class Meta:
         model = Project
-        fields = ["code", "name", "unit_code", "unit", "okrs", "status", "last_reported_on"]
+        fields = ["code", "name", "unit_code", "unit", "okrs", "targets", "status", "progress", "last_reported_on"]
         attrs = {"class": "data", "id": "project-table"}
         per_page = PAGE_SIZE  # django-tables2 falls back to it for a missing or zero ?per_page=
 
     def render_unit(self, record):
         return record.unit.name
 
+    def render_okrs(self, value):
+        return ", ".join(okr.code for okr in value) or "—"
+
     def value_okrs(self, value):
-        return ", ".join(okr.code for okr in value.all())
+        return ", ".join(okr.code for okr in value)
+
+    @staticmethod
+    def _targets(okrs):
+        """The targets served by the project's OKRs, once each, in code order."""
+        return sorted({okr.target.code: okr.target for okr in okrs if okr.target is not None}.values(), key=lambda t: t.code)
+
+    def render_targets(self, value):
+        targets = self._targets(value)
+        if not targets:
+            return "—"
+        return format_html_join(
+            ", ", '<a href="{}"><span class="code">{}</span> {}</a>',
+            ((reverse("dashboard:target", args=[t.code]), t.code, t.name) for t in targets),
+        )
+
+    def value_targets(self, value):
+        return "; ".join(f"{t.code} {t.name}" for t in self._targets(value))
 
     def render_status(self, record):
         return format_html('<span class="pstatus pstatus-{}">{}</span>', record.status, record.get_status_display())

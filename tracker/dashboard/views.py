@@ -5,6 +5,7 @@ Each page runs a constant number of queries, whatever the number of targets or d
 """
 from collections import Counter, OrderedDict
 
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django_filters.views import FilterView
@@ -86,8 +87,8 @@ def bureau(request, code):
     fy = fy or Target.objects.filter(host=host).year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(host=host, fiscal_year=fy))
     figures = progress.compute(targets, as_of, monthly=False)
-    okrs = Okr.objects.filter(fiscal_year=fy).summary_by_unit([host]).get(host.pk, {"okrs": 0, "bound": 0})
-    projects = Project.objects.summary_by_unit([host]).get(host.pk, {})
+    okrs = Okr.objects.summary_by_unit([host], as_of=as_of, fiscal_year=fy).get(host.pk, {"okrs": 0, "bound": 0})
+    projects = Project.objects.summary_by_unit([host], as_of=as_of).get(host.pk, {})
     # Who has reported the month shown, for those who chase it (no query for anonymous readers).
     permissions = permissions_for(request.user) if request.user.is_authenticated else None
     compliance = None
@@ -201,7 +202,37 @@ class TableView(ExportMixin, SingleTableMixin, FilterView):
         return {"title": self.export_name}
 
 
-class OkrListView(TableView):
+class AsOfTableView(TableView):
+    """A table that shows, with ``?as_of=``, its rows as they stood at the end of that day.
+
+    Rows are then read from their history (``as_they_stood``: a constant number of queries) and
+    filtered here with the filter's own cleaned values, since today's columns no longer say
+    what they were.
+    """
+
+    def get(self, request, *args, **kwargs):
+        self.as_of, _fy, self.as_of_form = read_as_of(request)
+        self.past = bool(self.as_of_form.is_bound and self.as_of_form.cleaned_data.get("as_of"))
+        return super().get(request, *args, **kwargs)
+
+    def get_table_data(self):
+        if not self.past:
+            return self.object_list
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return []
+        rows = self.model.objects.all().as_they_stood(self.as_of)
+        wanted = {k: v for k, v in (self.filterset.form.cleaned_data or {}).items() if v not in (None, "")}
+        return [row for row in rows if all(self.keeps(row, name, value) for name, value in wanted.items())]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["table"].data
+        context.update(totals=self.totals(rows if self.past else self.object_list), as_of=self.as_of if self.past else None)
+        return context
+
+
+class OkrListView(AsOfTableView):
+    model = Okr
     table_class = OkrTable
     filterset_class = OkrFilter
     template_name = "dashboard/okrs.html"
@@ -210,15 +241,48 @@ class OkrListView(TableView):
     def get_queryset(self):
         return Okr.objects.with_binding().select_related("unit", "target").order_by("unit__code", "code")
 
+    @staticmethod
+    def keeps(okr, name, value):
+        return {
+            "unit": lambda: okr.unit_id == value.pk, "target": lambda: okr.target_id == value.pk,
+            "fiscal_year": lambda: okr.fiscal_year == value, "is_bound": lambda: okr.is_bound == value,
+        }[name]()
 
-class ProjectListView(TableView):
+    def totals(self, rows):
+        if self.past:
+            rows = list(rows)
+            return {"okrs": len(rows), "bound": sum(1 for okr in rows if okr.is_bound)}
+        # Totals of the rows the filter keeps, in one query.
+        return rows.order_by().aggregate(okrs=Count("pk"), bound=Count("pk", filter=Q(is_bound=True)))
+
+
+class ProjectListView(AsOfTableView):
+    model = Project
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "dashboard/projects.html"
     export_name = "projects"
 
     def get_queryset(self):
-        return Project.objects.select_related("unit").prefetch_related("okrs")
+        return Project.objects.select_related("unit").prefetch_related(
+            Prefetch("okrs", queryset=Okr.objects.select_related("target").order_by("code"), to_attr="bound_okrs"),
+        )
+
+    @staticmethod
+    def keeps(project, name, value):
+        return {
+            "unit": lambda: project.unit_id == value.pk, "status": lambda: project.status == value,
+            "target": lambda: any(okr.target_id == value.pk for okr in project.bound_okrs),
+        }[name]()
+
+    def totals(self, rows):
+        if self.past:
+            counts = Counter(project.status for project in rows)
+        else:
+            # Totals per status of the rows the filter keeps, in one query.
+            counts = dict(rows.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
+        statuses = [(label, counts[value]) for value, label in Project.Status.choices if counts.get(value)]
+        return {"projects": sum(counts.values()), "statuses": statuses}
 
 
 def page_not_found(request, exception):

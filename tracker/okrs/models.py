@@ -1,12 +1,67 @@
-"""OKRs (objective + key result) of a unit, linked to a target, and projects bound to them."""
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
-from django.utils.translation import gettext_lazy as _
+"""OKRs (objective + key result) of a unit, linked to a target, and projects bound to them.
 
+Both keep their history (django-simple-history; a project's history also keeps the OKRs it was
+bound to), so that the summaries can be shown as they stood on a past day. They are written
+through :mod:`tracker.okrs.recording`.
+"""
+import copy
+
+from django.apps import apps
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tracker.lib import fiscal
 from tracker.lib.bilingual import BilingualName
 from tracker.lib.converters import validate_code
 from tracker.org.models import Unit
 from tracker.targets.models import Target
+
+
+def latest_records(model, day):
+    """History records of ``model``: the latest of each row dated by the end of ``day``, deletions left out."""
+    end = fiscal.end_of_day(day)
+    records = model.history.model.objects.order_by()
+    latest = (
+        records.filter(id=OuterRef("id"), history_date__lt=end)
+        .order_by("-history_date", "-history_id").values("history_id")[:1]
+    )
+    return records.filter(history_date__lt=end, history_id=Subquery(latest)).exclude(history_type="-")
+
+
+def untouched(queryset):
+    """The rows of ``queryset`` that have no history at all (loaded from a fixture, never changed):
+    as they are now on any day."""
+    return queryset.exclude(Exists(queryset.model.history.model.objects.filter(id=OuterRef("pk"))))
+
+
+def bound_as_of(day, ref):
+    """A condition: the OKR whose id is ``OuterRef(ref)`` was bound to a project at the end of ``day``."""
+    then = project_okr_history().objects.filter(history__in=latest_records(Project, day), okr=OuterRef(ref))
+    now = Project.okrs.through.objects.filter(project__in=untouched(Project.objects.all()), okr=OuterRef(ref))
+    return Exists(then) | Exists(now)
+
+
+def bindings_as_of(day):
+    """(OKR id, project id) of every binding as it stood at the end of ``day``, in one query."""
+    then = project_okr_history().objects.filter(history__in=latest_records(Project, day)).values_list("okr", "project")
+    now = Project.okrs.through.objects.filter(project__in=untouched(Project.objects.all())).values_list("okr", "project")
+    return then.union(now.order_by(), all=True)
+
+
+def project_okr_history():
+    """The history model of projects' OKR bindings (one row per OKR of each project history record)."""
+    return apps.get_model("okrs", "HistoricalProject_okrs")
+
+
+def _refuse_filters(queryset):
+    if queryset.query.has_filters():
+        # A filter on today's rows would miss what was changed or removed since the day.
+        raise TypeError("summary_by_unit(units, as_of=…): narrow it with its arguments, not a filter before.")
 
 
 class OkrQuerySet(models.QuerySet):
@@ -17,16 +72,71 @@ class OkrQuerySet(models.QuerySet):
         bound = Project.okrs.through.objects.filter(okr=OuterRef("pk"))
         return self.annotate(is_bound=Exists(bound), project_count=Count("projects", distinct=True))
 
-    def summary_by_unit(self, units):
-        """OKR counts per owner unit, in one query: {unit_id: {"okrs": n, "bound": n}}."""
-        bound = Project.okrs.through.objects.filter(okr=OuterRef("pk"))
-        rows = (
-            self.filter(unit__in=units)
-            .annotate(is_bound=Exists(bound))
-            .values("unit")
-            .annotate(okrs=Count("pk"), bound=Count("pk", filter=Q(is_bound=True)))
+    def summary_by_unit(self, units, as_of=None, fiscal_year=None):
+        """OKR counts per owner unit: {unit_id: {"okrs": n, "bound": n}}.
+
+        Today's state in one query; with ``as_of`` (a day), each OKR and each project's bindings
+        as they stood at its end, read from their history (rows without history as they are now,
+        rows created since left out), in one query.
+        """
+        units = [getattr(u, "pk", u) for u in units]
+        if as_of is None:
+            bound = Project.okrs.through.objects.filter(okr=OuterRef("pk"))
+            rows = self.filter(unit__in=units)
+            if fiscal_year is not None:
+                rows = rows.filter(fiscal_year=fiscal_year)
+            rows = (
+                rows.annotate(is_bound=Exists(bound)).order_by().values("unit")
+                .annotate(okrs=Count("pk"), bound=Count("pk", filter=Q(is_bound=True)))
+            )
+            return {row["unit"]: {"okrs": row["okrs"], "bound": row["bound"]} for row in rows}
+        _refuse_filters(self)
+        then = latest_records(Okr, as_of).filter(unit__in=units)
+        now = untouched(self).filter(unit__in=units)
+        if fiscal_year is not None:
+            then, now = then.filter(fiscal_year=fiscal_year), now.filter(fiscal_year=fiscal_year)
+        # One row per OKR from both sides (a UNION cannot be grouped any more), counted here.
+        rows = then.annotate(is_bound=bound_as_of(as_of, "id")).values_list("unit", "is_bound").union(
+            now.annotate(is_bound=bound_as_of(as_of, "pk")).order_by().values_list("unit", "is_bound"), all=True,
         )
-        return {row["unit"]: {"okrs": row["okrs"], "bound": row["bound"]} for row in rows}
+        summary = {}
+        for unit, is_bound in rows:
+            counts = summary.setdefault(unit, {"okrs": 0, "bound": 0})
+            counts["okrs"] += 1
+            counts["bound"] += bool(is_bound)
+        return summary
+
+
+    def as_they_stood(self, day):
+        """The OKRs of this queryset as they stood at the end of ``day``: copies carrying that day's
+        fields, ``is_bound`` and ``project_count`` (from the projects' bindings then), ``target`` loaded.
+
+        OKRs created since are left out (and OKRs deleted since are not brought back: nothing
+        deletes them). A constant number of queries.
+        """
+        okrs = list(self.select_related("unit", "target"))
+        pks = [o.pk for o in okrs]
+        records = {r.id: r for r in latest_records(Okr, day).filter(id__in=pks)}
+        touched = set(Okr.history.model.objects.filter(id__in=pks).values_list("id", flat=True).distinct())
+        projects = {}
+        for okr_id, project_id in bindings_as_of(day):
+            projects.setdefault(okr_id, set()).add(project_id)
+        targets = Target.objects.in_bulk({r.target_id for r in records.values()} - {o.target_id for o in okrs} - {None})
+        targets.update((o.target_id, o.target) for o in okrs if o.target_id)
+        stood = []
+        for okr in okrs:
+            if okr.pk in touched:
+                record = records.get(okr.pk)
+                if record is None:
+                    continue  # created since
+                okr = copy.copy(okr)
+                for name in Okr.HISTORY_FIELDS:
+                    setattr(okr, name, getattr(record, name))
+                okr.target = targets.get(okr.target_id)
+            okr.project_count = len(projects.get(okr.pk, ()))
+            okr.is_bound = bool(okr.project_count)
+            stood.append(okr)
+        return stood
 
 
 class Okr(BilingualName, models.Model):
@@ -40,8 +150,18 @@ class Okr(BilingualName, models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (BE)"))
     name_th = models.CharField(_("objective and key result (Thai)"), max_length=400)
     name_en = models.CharField(_("objective and key result (English)"), max_length=400, blank=True)
+    key_result_start = models.DecimalField(
+        _("key result: starting value"), max_digits=14, decimal_places=3, null=True, blank=True,
+    )
+    key_result_target = models.DecimalField(
+        _("key result: target value"), max_digits=14, decimal_places=3, null=True, blank=True,
+    )
 
     objects = OkrQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    # The fields a page shows as they stood on a past day (see ``OkrQuerySet.as_they_stood``).
+    HISTORY_FIELDS = ("target_id", "fiscal_year", "name_th", "name_en", "key_result_start", "key_result_target")
 
     class Meta:
         ordering = ["unit__code", "code"]
@@ -60,21 +180,62 @@ class ProjectQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
-    def summary_by_unit(self, units):
-        """Project counts per owner unit, in one query."""
-        rows = (
-            self.filter(unit__in=units)
-            .values("unit")
-            .annotate(
+    def summary_by_unit(self, units, as_of=None):
+        """Project counts per owner unit: {unit_id: {"projects": n, "reported": n, <status>: n, …}}.
+
+        Today's state in one query; with ``as_of`` (a day), each project as it stood at its end,
+        read from its history (projects without history as they are now, projects created since
+        left out), in one query.
+        """
+        units = [getattr(u, "pk", u) for u in units]
+        if as_of is None:
+            rows = self.filter(unit__in=units).order_by().values("unit").annotate(
                 projects=Count("pk"),
                 reported=Count("pk", filter=Q(last_reported_on__isnull=False)),
-                completed=Count("pk", filter=Q(status=Project.Status.COMPLETED)),
-                in_progress=Count("pk", filter=Q(status=Project.Status.IN_PROGRESS)),
-                not_started=Count("pk", filter=Q(status=Project.Status.NOT_STARTED)),
-                cancelled=Count("pk", filter=Q(status=Project.Status.CANCELLED)),
+                **{status: Count("pk", filter=Q(status=status)) for status in Project.Status.values},
             )
+            return {row.pop("unit"): row for row in rows}
+        _refuse_filters(self)
+        # One row per project from both sides (a UNION cannot be grouped any more), counted here.
+        columns = ("unit", "status", "last_reported_on")
+        rows = latest_records(Project, as_of).filter(unit__in=units).values_list(*columns).union(
+            untouched(self).filter(unit__in=units).order_by().values_list(*columns), all=True,
         )
-        return {row.pop("unit"): row for row in rows}
+        summary = {}
+        for unit, status, last_reported_on in rows:
+            counts = summary.setdefault(unit, {"projects": 0, "reported": 0, **dict.fromkeys(Project.Status.values, 0)})
+            counts["projects"] += 1
+            counts["reported"] += last_reported_on is not None
+            counts[status] += 1
+        return summary
+
+
+    def as_they_stood(self, day):
+        """The projects of this queryset as they stood at the end of ``day``: copies carrying that
+        day's fields and ``bound_okrs`` (the OKRs bound then, as they are now, targets loaded).
+
+        Projects created since are left out. A constant number of queries.
+        """
+        projects = list(self.select_related("unit"))
+        pks = [p.pk for p in projects]
+        records = {r.id: r for r in latest_records(Project, day).filter(id__in=pks)}
+        touched = set(Project.history.model.objects.filter(id__in=pks).values_list("id", flat=True).distinct())
+        bound = {}
+        for okr_id, project_id in bindings_as_of(day):
+            bound.setdefault(project_id, []).append(okr_id)
+        okrs = Okr.objects.select_related("target").in_bulk({o for ids in bound.values() for o in ids})
+        stood = []
+        for project in projects:
+            if project.pk in touched:
+                record = records.get(project.pk)
+                if record is None:
+                    continue  # created since
+                project = copy.copy(project)
+                for name in Project.HISTORY_FIELDS:
+                    setattr(project, name, getattr(record, name))
+            project.bound_okrs = sorted((okrs[o] for o in bound.get(project.pk, ()) if o in okrs), key=lambda o: o.code)
+            stood.append(project)
+        return stood
 
 
 class Project(BilingualName, models.Model):
@@ -93,17 +254,40 @@ class Project(BilingualName, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     last_reported_on = models.DateField(_("last reported on"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
+        _("progress (%)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
 
     objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[okrs])
+
+    # The fields a page shows as they stood on a past day (see ``ProjectQuerySet.as_they_stood``).
+    HISTORY_FIELDS = ("name_th", "name_en", "status", "progress", "last_reported_on")
 
     class Meta:
         ordering = ["unit__code", "code"]
         verbose_name = _("project / activity")
         verbose_name_plural = _("projects / activities")
         indexes = [models.Index(fields=["unit", "status"], name="project_unit_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100), name="project_progress_0_100",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
 
     def natural_key(self):
         return (self.code,)
+
+
+@receiver(pre_save, sender=Project)
+def _no_history_when_loading(sender, instance, raw=False, **kwargs):
+    """A project loaded from a fixture has no history (simple-history skips raw saves), but binding
+    its OKRs just after, through ``set()``, would write a record dated at the load: the project
+    would then seem to exist only since then. ``record_project`` writes its history "as loaded"
+    before its first change instead."""
+    if raw:
+        instance.skip_history_when_saving = True

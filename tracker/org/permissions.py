@@ -63,6 +63,18 @@ class Permissions:
     def may_see_allocations(self, target):
         return self.may_allocate(target) or self.is_coordinator or self._has(Role.VIEWER)
 
+    def may_edit_okrs(self, unit):
+        """Create and edit ``unit``'s OKRs and update its projects: its reporters, or the admin."""
+        return self.is_admin or self._has(Role.REPORTER, unit.pk)
+
+    def may_see_okrs(self, unit, host_ids=()):
+        """``unit``'s OKR page, read-only unless ``may_edit_okrs``: coordinators, viewers, and the
+        verifiers of a bureau hosting one of the targets its OKRs serve (``host_ids``)."""
+        return (
+            self.may_edit_okrs(unit) or self.is_coordinator or self._has(Role.VIEWER)
+            or any(self._has(Role.VERIFIER, host_id) for host_id in host_ids)
+        )
+
     def may_close_months(self):
         return self.is_coordinator
 
