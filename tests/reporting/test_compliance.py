@@ -246,3 +246,21 @@ def test_the_bureau_page_links_the_counts_for_those_allowed(client, people, cloc
     assert "data-compliance=" not in page_html(client, url)
     client.logout()
     assert "data-compliance=" not in page_html(client, url)
+
+
+def test_the_overview_links_the_counts_for_those_allowed(client, people, clock):
+    clock(2024, 6, 20, 9)
+    report_june("1001")
+    clock(2024, 6, 25, 9)
+    url = "/?as_of=2024-06-25"
+    client.force_login(people["coordinator"])
+    html = page_html(client, url, HTTP_ACCEPT_LANGUAGE="en")
+    assert "/compliance/2024-06/?bureau=ENV&amp;as_of=2024-06-25" in html
+    assert "Who has reported Jun 2024: 1 / 50" in text_of(html)
+    client.force_login(people["host_verifier"])
+    assert 'data-compliance="ENV-WASTE-POINTS"' in page_html(client, url)
+    for who in ("other_verifier", "reporter", "viewer"):
+        client.force_login(people[who])
+        assert "data-compliance=" not in page_html(client, url), who
+    client.logout()
+    assert "data-compliance=" not in page_html(client, url)

@@ -78,6 +78,7 @@ def overview(request):
     return render(request, "dashboard/overview.html", _page_context(
         request, as_of, fy, form, bureaus=bureaus, status_form=status_form, status=status, statuses=statuses,
         fiscal_years=Target.objects.fiscal_years(), target_count=len(targets), bands=list(Band),
+        compliance=_compliance_counts(request.user, figures, as_of),
     ))
 
 
@@ -89,20 +90,31 @@ def bureau(request, code):
     figures = progress.compute(targets, as_of, monthly=False)
     okrs = Okr.objects.summary_by_unit([host], as_of=as_of, fiscal_year=fy).get(host.pk, {"okrs": 0, "bound": 0})
     projects = Project.objects.summary_by_unit([host], as_of=as_of).get(host.pk, {})
-    # Who has reported the month shown, for those who chase it (no query for anonymous readers).
-    permissions = permissions_for(request.user) if request.user.is_authenticated else None
-    compliance = None
-    if targets and permissions and (permissions.is_coordinator or host.pk in permissions.bureaus_verified()):
-        month = fiscal.month_start(min(as_of, max(t.deadline for t in targets)))
-        shared = [f for f in figures.values() if f.target.districts_carry and f.target.first_period() <= month <= f.target.last_period()]
-        reported = reported_districts([f.target.pk for f in shared], month, as_of)
-        compliance = {"month": month, "counts": {
-            f.target.pk: (reported.get(f.target.pk, 0), sum(1 for u in f.districts if u.allocation is not None)) for f in shared
-        }}
     return render(request, "dashboard/bureau.html", _page_context(
         request, as_of, fy, form, bureau=host, figures=_tree([figures[t.pk] for t in targets]),
-        okrs=okrs, projects=projects, bands=list(Band), compliance=compliance,
+        okrs=okrs, projects=projects, bands=list(Band), compliance=_compliance_counts(request.user, figures, as_of),
     ))
+
+
+def _compliance_counts(user, figures, as_of):
+    """Who has reported the month shown, per target, for those who chase it — coordinators every
+    target, verifiers their bureaus' — as {"month", "counts": {target id: (reported, allocated)}}.
+    One query; none for anonymous readers."""
+    if not user.is_authenticated:
+        return None
+    permissions = permissions_for(user)
+    if not permissions.may_see_compliance():
+        return None
+    chased = None if permissions.is_coordinator else set(permissions.bureaus_verified())
+    shared = [f for f in figures.values() if f.target.districts_carry and (chased is None or f.target.host_id in chased)]
+    if not shared:
+        return None
+    month = fiscal.month_start(min(as_of, max(f.target.deadline for f in shared)))
+    shared = [f for f in shared if f.target.first_period() <= month <= f.target.last_period()]
+    reported = reported_districts([f.target.pk for f in shared], month, as_of)
+    return {"month": month, "counts": {
+        f.target.pk: (reported.get(f.target.pk, 0), sum(1 for u in f.districts if u.allocation is not None)) for f in shared
+    }}
 
 
 def target(request, code):
