@@ -1,4 +1,6 @@
 """A unit's OKR page: its reporters create and edit OKRs and update projects; others read or are refused."""
+import re
+
 import pytest
 
 from tests.dashboard.conftest import text_of
@@ -60,13 +62,47 @@ def test_coordinators_viewers_and_host_verifiers_read_only(client, people, who):
     assert Project.objects.get(code="ENV-PRJ-001").status == "in_progress"
 
 
-def test_the_units_reporter_sees_its_okrs_and_projects_with_forms(client, env_reporter, django_assert_max_num_queries):
+def test_the_units_reporter_sees_its_okrs_and_projects_each_with_a_link_to_edit_it(client, env_reporter, django_assert_max_num_queries):
     client.force_login(env_reporter)
     with django_assert_max_num_queries(15):
         response = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     assert html.count('data-okr="') == 26 and html.count('data-project="') == 97
-    assert html.count('<form method="post"') == 26 + 97 + 1
+    assert '<form method="post"' not in html[html.index("<main"):]  # one item at a time, on its own page
+    assert html.count(f'href="{PAGE}okr/') == 26 and html.count(f'href="{PAGE}project/') == 97
+    assert f'href="{PAGE}new/"' in html
+
+
+@pytest.mark.parametrize(("url", "fields"), [
+    ("new/", {"new-code", "new-name_th", "new-name_en", "new-target", "new-key_result_start", "new-key_result_target"}),
+    ("okr/ENV-OKR-01/", {"name_th", "name_en", "target", "key_result_start", "key_result_target"}),
+    ("project/ENV-PRJ-001/", {"status", "progress", "last_reported_on", "okrs"}),
+])
+def test_one_item_is_edited_on_its_own_page(client, env_reporter, url, fields, django_assert_max_num_queries):
+    client.force_login(env_reporter)
+    with django_assert_max_num_queries(12):
+        response = client.get(PAGE + url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = html[html.index('<form method="post"'):]
+    names = {name if name.startswith("new-") else name.rsplit("-", 1)[-1] for name in re.findall(r'name="([^"]+)"', form)}
+    assert fields <= names
+
+
+def test_the_project_form_offers_the_units_okrs_with_the_bound_one_ticked(client, env_reporter):
+    client.force_login(env_reporter)
+    html = client.get(f"{PAGE}project/ENV-PRJ-001/").content.decode()
+    assert html.count('type="checkbox" name="project-') == 26
+    bound = Okr.objects.get(code="ENV-OKR-01").pk
+    ticked = re.findall(r'<input type="checkbox" name="project-\d+-okrs" value="(\d+)"[^>]*checked', html)
+    assert ticked == [str(bound)]
+
+
+@pytest.mark.parametrize("who", ["viewer", "coordinator", "host_verifier"])
+def test_readers_do_not_open_the_edit_pages(client, people, who):
+    client.force_login(people[who])
+    for url in ("new/", "okr/ENV-OKR-01/", "project/ENV-PRJ-001/"):
+        assert client.get(PAGE + url).status_code == 403
 
 
 def test_the_page_runs_the_same_queries_with_more_okrs(client, env_reporter):
@@ -165,3 +201,4 @@ def test_an_okr_code_already_taken_is_refused(client, env_reporter):
 def test_a_project_of_another_unit_is_not_found_here(client, env_reporter):
     client.force_login(env_reporter)
     assert client.post(f"{PAGE}project/NOPE/", {}).status_code == 404
+    assert client.get(f"{PAGE}okr/NOPE/").status_code == 404

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tracker.okrs.models import Okr, Project
 from tracker.org.models import Unit
 from tracker.reporting.grid import stamp as result_stamp
 from tracker.reporting.models import Reminder
@@ -101,6 +102,48 @@ def reminders_done():
     return Reminder.objects.filter(unit__code="1001", month=JUNE).exists()
 
 
+def district_okr():
+    okr, _ = Okr.objects.get_or_create(
+        code="1001-OKR-01", defaults={"unit": phra_nakhon(), "target": trees(), "fiscal_year": 2567, "name_th": "ปลูกต้นไม้"},
+    )
+    return okr
+
+
+def new_okr_post(people):
+    return "/okrs/unit/1001/new/", {
+        "new-code": "1001-OKR-02", "new-name_th": "ปลูกต้นไม้เพิ่ม", "new-target": trees().pk,
+        "new-key_result_start": "0", "new-key_result_target": "5000",
+    }
+
+
+def new_okr_done():
+    return Okr.objects.filter(code="1001-OKR-02").exists()
+
+
+def edit_okr_post(people):
+    okr = district_okr()
+    return "/okrs/unit/1001/okr/1001-OKR-01/", {
+        f"okr-{okr.pk}-name_th": "ปลูกต้นไม้ 5,000 ต้น", f"okr-{okr.pk}-target": trees().pk,
+        f"okr-{okr.pk}-key_result_start": "0", f"okr-{okr.pk}-key_result_target": "5000",
+    }
+
+
+def edit_okr_done():
+    return Okr.objects.get(code="1001-OKR-01").name_th == "ปลูกต้นไม้ 5,000 ต้น"
+
+
+def edit_project_post(people):
+    project, _ = Project.objects.get_or_create(code="1001-PRJ-01", defaults={"unit": phra_nakhon(), "name_th": "ปลูกต้นไม้ริมคลอง"})
+    return "/okrs/unit/1001/project/1001-PRJ-01/", {
+        f"project-{project.pk}-status": "completed", f"project-{project.pk}-progress": "100",
+        f"project-{project.pk}-last_reported_on": "2024-06-05", f"project-{project.pk}-okrs": [district_okr().pk],
+    }
+
+
+def edit_project_done():
+    return Project.objects.get(code="1001-PRJ-01").status == "completed"
+
+
 # write URL: (the request, whether it happened, the roles allowed to make it)
 WRITES = {
     "report grid": (report_post, report_done, {"reporter", "admin"}),
@@ -111,6 +154,9 @@ WRITES = {
     "admin: add a result": (admin_result_post, report_done, {"admin"}),
     "admin: add a person": (admin_user_post, admin_user_done, {"admin"}),
     "send reminders": (reminders_post, reminders_done, {"coordinator", "admin"}),
+    "new OKR": (new_okr_post, new_okr_done, {"reporter", "admin"}),
+    "edit an OKR": (edit_okr_post, edit_okr_done, {"reporter", "admin"}),
+    "update a project": (edit_project_post, edit_project_done, {"reporter", "admin"}),
 }
 
 

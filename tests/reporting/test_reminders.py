@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from tests.reporting.conftest import person
-from tracker.org.models import Role, Unit
+from tracker.org.models import Profile, Role, Unit
 from tracker.reporting.models import Reminder
 from tracker.reporting.reminders import send_reminders
 from tracker.targets.models import Target
@@ -36,7 +36,7 @@ def sent_to():
     return sorted(tuple(sorted(message.to)) for message in mail.outbox)
 
 
-def test_each_unit_with_reporters_gets_one_email_in_thai_and_english_with_its_link(reporters, settings, clock):
+def test_each_unit_with_reporters_gets_one_email_in_thai_with_its_link(reporters, settings, clock):
     settings.SITE_URL = "https://tracker.example.org"
     clock(2024, 6, 25, 9)
     outcome = send_reminders(JUNE, by=reporters["coordinator"])
@@ -45,12 +45,47 @@ def test_each_unit_with_reporters_gets_one_email_in_thai_and_english_with_its_li
     body = next(m for m in mail.outbox if "r1001@example.org" in m.to).body
     assert "https://tracker.example.org/report/1001/2024-06/" in body
     assert "ENV-WASTE-POINTS" in body
-    assert "มิ.ย. 2567" in body and "Jun 2024" in body  # Thai first, English below
-    assert body.index("มิ.ย. 2567") < body.index("Jun 2024")
+    assert "มิ.ย. 2567" in body and "Jun 2024" not in body  # Thai, since no one chose English
+    assert "แจ้งเตือน" in next(m for m in mail.outbox if "r1001@example.org" in m.to).subject
     reminder = Reminder.objects.get(unit__code="1001", month=JUNE)
     assert reminder.sent_by == reporters["coordinator"]
     assert reminder.recipients.splitlines() == ["r1001-b@example.org", "r1001@example.org"]
     assert "ENV-WASTE-POINTS (missing)" in reminder.missing.splitlines()
+
+
+def test_each_reporter_gets_it_in_the_language_they_chose(reporters, clock):
+    Profile.choose(reporters["reporter"], "en")
+    clock(2024, 6, 25, 9)
+    outcome = send_reminders(JUNE, by=None)
+    assert outcome.emails == 3
+    assert sent_to() == [("r1001-b@example.org",), ("r1001@example.org",), ("r1002@example.org",)]
+    english = next(m for m in mail.outbox if m.to == ["r1001@example.org"])
+    thai = next(m for m in mail.outbox if m.to == ["r1001-b@example.org"])
+    assert english.subject == "Reminder to report results for Jun 2024" and "Jun 2024" in english.body
+    assert "Phra Nakhon" in english.body and "มิ.ย." not in english.body + english.subject
+    assert "มิ.ย. 2567" in thai.body and "Jun 2024" not in thai.body
+    assert Reminder.objects.get(unit__code="1001").recipients.splitlines() == ["r1001-b@example.org", "r1001@example.org"]
+
+
+def test_the_language_switch_remembers_the_choice_of_a_logged_in_person(client, reporters):
+    client.force_login(reporters["reporter"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert Profile.language_of(reporters["reporter"]) == "en"
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})  # not a language of the site: ignored
+    assert Profile.language_of(reporters["reporter"]) == "en"
+    client.logout()
+    client.post("/i18n/setlang/", {"language": "th", "next": "/"})  # anonymous: a cookie only
+    assert Profile.language_of(reporters["reporter"]) == "en"
+
+
+def test_the_chosen_language_comes_back_at_log_in(client, reporters):
+    user = reporters["reporter"]
+    user.set_password("ต้นไม้-ล้านต้น-2567")
+    user.save()
+    Profile.choose(user, "en")
+    response = client.post("/accounts/login/", {"username": user.username, "password": "ต้นไม้-ล้านต้น-2567"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+    assert "Log out" in client.get("/").content.decode()
 
 
 def test_a_unit_is_not_reminded_again_within_the_interval(reporters, settings, clock):

@@ -1,17 +1,17 @@
-"""A unit's OKR page: its reporters create and edit its OKRs and update its projects.
+"""A unit's OKR page and the forms that change its OKRs and projects, one item at a time.
 
-Coordinators, viewers and the verifiers of a bureau hosting one of the targets its OKRs serve
-read it. Every write goes through :mod:`tracker.okrs.recording` (checked, with its history, all
-or nothing); a form with an error is shown again, as typed, and nothing is saved.
+The page lists the unit's OKRs and projects; its reporters open one OKR or one project to edit
+(a unit may keep well over a hundred projects: a form each on one page is slow to draw and to
+use). Coordinators, viewers and the verifiers of a bureau hosting one of the targets its OKRs
+serve read the page. Every write goes through :mod:`tracker.okrs.recording` (checked, with its
+history, all or nothing); a form with an error is shown again, as typed, and nothing is saved.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from tracker.okrs.forms import OkrForm, ProjectForm
 from tracker.okrs.models import Okr, Project
@@ -21,106 +21,79 @@ from tracker.org.permissions import permissions_for
 from tracker.targets.models import Target
 
 
-class UnitOkrs:
-    """What the page shows of ``unit``, read in a constant number of queries, and who may change it."""
-
-    def __init__(self, unit, user):
-        self.unit = unit
-        self.okrs = list(Okr.objects.filter(unit=unit).with_binding().select_related("target").order_by("code"))
-        self.projects = list(Project.objects.filter(unit=unit).prefetch_related("okrs").order_by("code"))
-        self.permissions = permissions_for(user)
-        self.host_ids = {o.target.host_id for o in self.okrs if o.target_id}
-        self.may_edit = self.permissions.may_edit_okrs(unit)
-        self.targets = []
-        if self.may_edit:
-            self.targets = list(
-                Target.objects.filter(Q(host=unit) | Q(allocations__unit=unit)).distinct()
-                .order_by("-fiscal_year", "sort_order", "code")
-            )
-
-    def require_sight(self):
-        self.permissions.require(self.permissions.may_see_okrs(self.unit, self.host_ids))
-
-    def okr_form(self, okr=None, data=None):
-        okr = okr or Okr(unit=self.unit)
-        prefix = f"okr-{okr.pk}" if okr.pk else "new"
-        return OkrForm(data, instance=okr, targets=self.targets, prefix=prefix)
-
-    def project_form(self, project, data=None):
-        return ProjectForm(data, instance=project, okrs=self.okrs, prefix=f"project-{project.pk}")
-
-    def render(self, request, bound=None, status=200):
-        """The page; ``bound`` is the form that was posted with errors, shown in place of its blank one."""
-        rows, project_rows, new_form = [], [], None
-        for okr in self.okrs:
-            form = None
-            if self.may_edit:
-                form = bound if bound is not None and bound.prefix == f"okr-{okr.pk}" else self.okr_form(okr)
-            rows.append({"okr": okr, "form": form})
-        for project in self.projects:
-            form = None
-            if self.may_edit:
-                form = bound if bound is not None and bound.prefix == f"project-{project.pk}" else self.project_form(project)
-            project_rows.append({"project": project, "form": form})
-        if self.may_edit:
-            new_form = bound if bound is not None and bound.prefix == "new" else self.okr_form()
-        return render(request, "okrs/unit.html", {
-            "unit": self.unit, "okr_rows": rows, "project_rows": project_rows, "new_form": new_form,
-            "may_edit": self.may_edit,
-        }, status=status)
-
-
-def _page(request, unit_code):
-    page = UnitOkrs(get_object_or_404(Unit, code=unit_code), request.user)
-    page.require_sight()
-    return page
-
-
-def _save(request, page, form, write):
-    """Validate ``form`` and write it with ``write(form)``; redirect to the page, or show it again with the errors."""
-    page.permissions.require(page.may_edit)
-    if form.is_valid():
-        try:
-            write(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("okrs:unit", unit_code=page.unit.code)
-    messages.error(request, _("Nothing was saved: correct the marked fields and save again. What you typed is kept."))
-    return page.render(request, bound=form, status=400)
+def _unit_and_permissions(request, unit_code):
+    return get_object_or_404(Unit, code=unit_code), permissions_for(request.user)
 
 
 @login_required
 def unit_okrs(request, unit_code):
-    return _page(request, unit_code).render(request)
+    unit, permissions = _unit_and_permissions(request, unit_code)
+    okrs = list(Okr.objects.filter(unit=unit).with_binding().select_related("target").order_by("code"))
+    permissions.require(permissions.may_see_okrs(unit, {o.target.host_id for o in okrs if o.target_id}))
+    projects = list(Project.objects.filter(unit=unit).prefetch_related("okrs").order_by("code"))
+    return render(request, "okrs/unit.html", {
+        "unit": unit, "okrs": okrs, "projects": projects, "may_edit": permissions.may_edit_okrs(unit),
+    })
+
+
+def _targets_of(unit):
+    """The targets an OKR of ``unit`` may serve: those it hosts or has an allocation of."""
+    return list(
+        Target.objects.filter(Q(host=unit) | Q(allocations__unit=unit)).distinct().order_by("-fiscal_year", "sort_order", "code")
+    )
+
+
+def _edit(request, unit, form, write, title, item=None):
+    """Show ``form``; on POST validate it and ``write(form)``, then back to the unit's page; on an
+    error the form again, as typed, with nothing saved."""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                write(form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("okrs:unit", unit_code=unit.code)
+        messages.error(request, _("Nothing was saved: correct the marked fields and save again. What you typed is kept."))
+    return render(request, "okrs/edit.html", {"unit": unit, "form": form, "title": title, "item": item},
+                  status=400 if form.is_bound else 200)
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _editor(request, unit_code):
+    unit, permissions = _unit_and_permissions(request, unit_code)
+    permissions.require(permissions.may_edit_okrs(unit))
+    return unit
 
 
 @login_required
-@require_POST
 def new_okr(request, unit_code):
-    page = _page(request, unit_code)
-    return _save(request, page, page.okr_form(data=request.POST), lambda form: record_okr(form.instance, request.user))
+    unit = _editor(request, unit_code)
+    form = OkrForm(_posted(request), instance=Okr(unit=unit), targets=_targets_of(unit), prefix="new")
+    return _edit(request, unit, form, lambda form: record_okr(form.instance, request.user), _("New OKR"))
 
 
 @login_required
-@require_POST
 def edit_okr(request, unit_code, okr_code):
-    page = _page(request, unit_code)
-    okr = next((o for o in page.okrs if o.code == okr_code), None)
-    if okr is None:
-        raise Http404
-    return _save(request, page, page.okr_form(okr, data=request.POST), lambda form: record_okr(form.instance, request.user))
+    unit = _editor(request, unit_code)
+    okr = get_object_or_404(Okr.objects.select_related("target"), unit=unit, code=okr_code)
+    form = OkrForm(_posted(request), instance=okr, targets=_targets_of(unit), prefix=f"okr-{okr.pk}")
+    return _edit(request, unit, form, lambda form: record_okr(form.instance, request.user), _("Edit the OKR"), okr)
 
 
 @login_required
-@require_POST
 def edit_project(request, unit_code, project_code):
-    page = _page(request, unit_code)
-    project = next((p for p in page.projects if p.code == project_code), None)
-    if project is None:
-        raise Http404
-    return _save(
-        request, page, page.project_form(project, data=request.POST),
-        lambda form: record_project(form.instance, form.cleaned_data["okrs"], request.user),
+    unit = _editor(request, unit_code)
+    project = get_object_or_404(Project, unit=unit, code=project_code)
+    form = ProjectForm(
+        _posted(request), instance=project, okrs=list(Okr.objects.filter(unit=unit).order_by("code")),
+        prefix=f"project-{project.pk}",
+    )
+    return _edit(
+        request, unit, form, lambda form: record_project(form.instance, form.cleaned_data["okrs"], request.user),
+        _("Update the project / activity"), project,
     )

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from tracker.org.models import Bureau, District, Membership, PolicyDimension, Unit, Zone
+from tracker.org.models import Bureau, District, Membership, PolicyDimension, Profile, Unit, Zone
 
 
 @admin.register(PolicyDimension)
@@ -69,12 +69,17 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["unit"]
 
 
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class PersonAdmin(UserAdmin):
-    """Django's user admin, with the person's roles in units."""
+    """Django's user admin, with the person's roles in units and their language."""
 
-    inlines = [MembershipInline]
+    inlines = [ProfileInline, MembershipInline]

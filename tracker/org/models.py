@@ -213,3 +213,34 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.unit.code} · {self.get_role_display()}"
+
+
+class Profile(models.Model):
+    """What a person chose for themselves: the language of the emails they are sent.
+
+    Set by the site's language switch while logged in (and in the admin); applied again at each log-in.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="profile",
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the pages at log-in and of the emails this person is sent."),
+    )
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self):
+        return f"{self.user} · {self.language}"
+
+    @classmethod
+    def language_of(cls, user):
+        """``user``'s chosen language, the site's default if they chose none."""
+        return cls.objects.filter(user=user).values_list("language", flat=True).first() or settings.LANGUAGE_CODE
+
+    @classmethod
+    def choose(cls, user, language):
+        cls.objects.update_or_create(user=user, defaults={"language": language})

@@ -2,9 +2,10 @@
 
 Used by the compliance page's *Send reminders* button and by ``manage.py send_reminders``. What is
 missing is read from the compliance matrix as it stands now (every host, every zone). A unit is
-written to once per month within ``REMINDER_INTERVAL_HOURS``; every email sent is kept as a
-``Reminder`` (who sent it, when, to whom, what it listed). The email is in Thai with the same text
-in English below it (the product keeps no language per person).
+written to once per month within ``REMINDER_INTERVAL_HOURS``; every reminder sent is kept as a
+``Reminder`` (who sent it, when, to whom, what it listed). Each reporter gets it in the language
+they chose (``Profile.language``: the site's language switch while logged in), Thai if they chose
+none: one email per language, to that language's reporters of the unit.
 """
 import datetime
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class Outcome:
     month: datetime.date
     dry_run: bool
     sent: list = field(default_factory=list)  # (unit, [addresses], [(target, cell)])
+    emails: int = 0  # emails sent (or to send): one per unit and language
     recent: list = field(default_factory=list)  # units reminded within the interval
     no_address: list = field(default_factory=list)  # units with no reporter who has an email
 
@@ -50,16 +52,11 @@ def _body(unit, month, items, url, language):
     return "\n".join(lines)
 
 
-def compose(unit, month, items):
-    """(subject, body) of a unit's reminder: Thai first, then English."""
-    url = report_url(unit, month)
-    with translation.override("th"):
-        subject_th = _("Reminder to report results for %(month)s") % {"month": fiscal.format_month(month, "th")}
-    with translation.override("en"):
-        subject_en = _("Reminder to report results for %(month)s") % {"month": fiscal.format_month(month, "en")}
-    subject = subject_th if subject_th == subject_en else f"{subject_th} / {subject_en}"
-    body = _body(unit, month, items, url, "th") + "\n\n----------\n\n" + _body(unit, month, items, url, "en")
-    return subject, body
+def compose(unit, month, items, language):
+    """(subject, body) of a unit's reminder in ``language``."""
+    with translation.override(language):
+        subject = _("Reminder to report results for %(month)s") % {"month": fiscal.format_month(month, language)}
+    return subject, _body(unit, month, items, report_url(unit, month), language)
 
 
 def send_reminders(month, by, dry_run=False):
@@ -74,15 +71,13 @@ def send_reminders(month, by, dry_run=False):
     if not missing:
         return outcome
     recent = Reminder.objects.recent(month, now - datetime.timedelta(hours=settings.REMINDER_INTERVAL_HOURS))
-    addresses = {}
+    addresses = {}  # {unit id: {email: language}}
     reporters = (
         Membership.objects.filter(unit__in=list(missing), role=Role.REPORTER, user__is_active=True)
-        .exclude(user__email="").order_by("user__email").values_list("unit", "user__email")
+        .exclude(user__email="").order_by("user__email").values_list("unit", "user__email", "user__profile__language")
     )
-    for unit_id, email in reporters:
-        addresses.setdefault(unit_id, [])
-        if email not in addresses[unit_id]:
-            addresses[unit_id].append(email)
+    for unit_id, email, language in reporters:
+        addresses.setdefault(unit_id, {}).setdefault(email, language or settings.LANGUAGE_CODE)
     for unit, items in missing.items():
         if unit.pk in recent:
             outcome.recent.append(unit)
@@ -91,15 +86,20 @@ def send_reminders(month, by, dry_run=False):
         if not to:
             outcome.no_address.append(unit)
             continue
-        outcome.sent.append((unit, to, items))
+        by_language = {}
+        for email, language in to.items():
+            by_language.setdefault(language, []).append(email)
+        outcome.sent.append((unit, list(to), items))
+        outcome.emails += len(by_language)
         if dry_run:
             continue
-        subject, body = compose(unit, month, items)
         # Recorded with the sending: a failed send raises and records nothing for that unit.
         with transaction.atomic():
             Reminder.objects.create(
                 unit=unit, month=month, sent_at=now, sent_by=by, recipients="\n".join(to),
                 missing="\n".join(f"{target.code} ({cell.value})" for target, cell in items),
             )
-            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
+            for language, emails in sorted(by_language.items()):
+                subject, body = compose(unit, month, items, language)
+                EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, emails).send()
     return outcome
