@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tracker.okrs",
     "tracker.dashboard",
     "tracker.reporting",
+    "tracker.meetings",
 ]
 
 MIDDLEWARE = [

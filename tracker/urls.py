@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("tracker.dashboard.urls")),
     path("", include("tracker.reporting.urls")),
     path("", include("tracker.okrs.urls")),
+    path("", include("tracker.meetings.urls")),
 ]
 handler404 = "tracker.dashboard.views.page_not_found"

@@ -6,8 +6,8 @@ from ``Membership`` rows, read once per request:
 * *reporter* of a unit: enters that unit's results;
 * *verifier* of a host bureau: verifies or returns the results of the targets it hosts, and
   shares its targets out to the districts (allocations);
-* *coordinator* (Strategy and Evaluation): sees every unit's reporting and closes or reopens
-  months;
+* *coordinator* (Strategy and Evaluation): sees every unit's reporting, closes or reopens
+  months, and runs every bureau's follow-up meetings (a bureau's verifiers run its own);
 * *viewer* (advisers, executives): reads;
 * Django's superuser: the admin, allowed everything (and the only one allowed in Django's admin).
 """
@@ -88,6 +88,17 @@ class Permissions:
 
     def may_send_reminders(self):
         return self.is_coordinator
+
+    def may_run_meetings(self, host=None):
+        """Create the follow-up meetings of ``host`` and edit their agenda, reviews and actions: its
+        verifiers and the coordinators (with ``host`` None: of any bureau at all)."""
+        if self.is_coordinator:
+            return True
+        return self._has(Role.VERIFIER) if host is None else self._has(Role.VERIFIER, host.pk)
+
+    def bureaus_run(self):
+        """Ids of the bureaus whose meetings this person may run; None for every bureau."""
+        return None if self.is_coordinator else self.bureaus_verified()
 
     @staticmethod
     def require(allowed):

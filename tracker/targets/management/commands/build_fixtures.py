@@ -144,6 +144,7 @@ class Demo:
         self.points()
         self.okrs()
         self.closed_months()
+        self.meeting()
         return self.objects
 
     def add(self, model, fields):
@@ -192,6 +193,42 @@ class Demo:
         following = month.replace(year=month.year + (month.month == 12), month=month.month % 12 + 1)
         day = following.replace(day=self.rng.randint(1, 5))
         return f"{day.isoformat()}T{self.rng.randint(9, 16):02d}:{self.rng.randint(0, 59):02d}:00+07:00"
+
+    def meeting(self):
+        """The 7 June 2024 follow-up meeting of the Environment Department, as the report describes it.
+
+        Its reviews carry no figures: they are computed as of the meeting day when the fixture is
+        loaded (tracker.meetings.recording.figures_for_loaded_review), like those of any meeting.
+        """
+        self.add("meetings.meeting", {
+            "host": ["ENV"], "date": MEETING.isoformat(), "number": "",
+            "chair_th": "ประธานที่ปรึกษาผู้ว่าราชการกรุงเทพมหานคร",
+            "chair_en": "Chief Adviser to the Governor of Bangkok",
+            "place_th": "ห้องประชุม ชั้น 15 อาคารธานีนพรัตน์ ศาลาว่าการกรุงเทพมหานคร (ดินแดง)",
+            "place_en": "15th-floor meeting room, Thaninopparat Building, Bangkok City Hall (Din Daeng)",
+            "attendees_th": "\n".join([
+                "ที่ปรึกษาผู้ว่าราชการกรุงเทพมหานคร (ประธาน)", "รองปลัดกรุงเทพมหานคร",
+                "ผู้อำนวยการสำนักสิ่งแวดล้อมและผู้บริหารสำนักสิ่งแวดล้อม", "ประธานกลุ่มเขตทั้ง 6 กลุ่มเขต",
+            ]),
+            "attendees_en": "\n".join([
+                "Chief Adviser to the Governor (chair)", "Deputy Permanent Secretary of the BMA",
+                "Director of the Environment Department and its executives", "The chairs of the six zone groups",
+            ]),
+            "notes": "",
+        })
+        for order, code in enumerate(["ENV-TREES", "ENV-PARKS", "ENV-WASTE-COLLECTION", "ENV-WASTE-SEPARATION", "ENV-WASTE-POINTS"]):
+            self.add("meetings.review", {
+                "meeting": ["ENV", MEETING.isoformat()], "target": [code], "sort_order": order, "figures": {},
+                "problems": "", "approaches": "",
+            })
+        self.add("meetings.action", {
+            "meeting": ["ENV", MEETING.isoformat()], "number": 1, "target": ["ENV-WASTE-POINTS"],
+            "description": (
+                "สำนักงานเขตผูก OKR และบันทึกค่าเป้าหมายรายเขตของจุดทิ้งขยะกลางในหมู่บ้าน "
+                "โดยสำนักยุทธศาสตร์และประเมินผลมีหนังสือแจ้งสำนักงานเขต (กำหนดแล้วเสร็จเป็นข้อมูลสาธิต)"
+            ),
+            "responsible": ["SED"], "due_on": "2024-06-30", "state": "open", "closed_on": None, "outcome": "",
+        })
 
     def closed_months(self):
         # The months reported to the meeting were verified and closed mid-following month; June to

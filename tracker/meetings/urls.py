@@ -1,0 +1,17 @@
+"""URLs of the follow-up meetings."""
+from django.urls import path
+
+from tracker.meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="list"),
+    path("meetings/new/", views.meeting_new, name="new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="edit"),
+    path("meetings/<int:pk>/figures/", views.meeting_figures, name="figures"),
+    path("meetings/<int:pk>/targets/<code:target_code>/", views.review_edit, name="review"),
+    path("meetings/<int:pk>/actions/new/", views.action_edit, name="new_action"),
+    path("meetings/<int:pk>/actions/<int:number>/", views.action_edit, name="action"),
+]
