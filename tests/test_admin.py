@@ -7,14 +7,14 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from tracker.org.models import Unit
+from tracker.org.models import Profile, Unit
 from tracker.targets import progress
 from tracker.targets.models import Allocation, Result, ResultRevision, Target
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ["org", "targets", "okrs"]
-INLINE_ONLY = {ResultRevision}  # read-only history, shown on each result
+OUR_APPS = ["org", "targets", "okrs", "meetings"]
+INLINE_ONLY = {ResultRevision, Profile}  # read-only history, shown on each result; a person's language, on the person
 
 
 def our_models():

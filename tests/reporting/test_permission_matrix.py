@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tracker.meetings.models import Meeting
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Unit
 from tracker.reporting.grid import stamp as result_stamp
@@ -85,6 +86,7 @@ def admin_user_post(people):
     return "/admin/auth/user/add/", {
         "username": "new-person", "password1": "ต้นไม้-ล้านต้น-2567", "password2": "ต้นไม้-ล้านต้น-2567",
         "usable_password": "true", "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+        "profile-TOTAL_FORMS": "1", "profile-INITIAL_FORMS": "0", "profile-0-language": "en",
     }
 
 
@@ -144,6 +146,59 @@ def edit_project_done():
     return Project.objects.get(code="1001-PRJ-01").status == "completed"
 
 
+def seed_meeting():
+    return Meeting.objects.get(host__code="ENV", date="2024-06-07")
+
+
+def new_meeting_post(people):
+    return "/meetings/new/", {"host": Unit.objects.get(code="ENV").pk, "date": "2024-07-05", "chair_th": "ประธานที่ปรึกษาฯ"}
+
+
+def new_meeting_done():
+    return Meeting.objects.filter(date="2024-07-05").exists()
+
+
+def edit_meeting_post(people):
+    meeting = seed_meeting()
+    return f"/meetings/{meeting.pk}/edit/", {"number": "3/2567", "chair_th": meeting.chair_th}
+
+
+def edit_meeting_done():
+    return seed_meeting().number == "3/2567"
+
+
+def review_post(people):
+    return f"/meetings/{seed_meeting().pk}/targets/ENV-PARKS/", {
+        "problems": "พื้นที่จำกัด", "approaches": "", "steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0",
+    }
+
+
+def review_done():
+    return seed_meeting().reviews.get(target__code="ENV-PARKS").problems == "พื้นที่จำกัด"
+
+
+def new_action_post(people):
+    return f"/meetings/{seed_meeting().pk}/actions/new/", {
+        "description": "เร่งรัด", "responsible": Unit.objects.get(code="ENV").pk, "due_on": "2024-07-31",
+    }
+
+
+def new_action_done():
+    return seed_meeting().actions.count() == 2
+
+
+def close_action_post(people):
+    action = seed_meeting().actions.get(number=1)
+    return f"/meetings/{seed_meeting().pk}/actions/1/", {
+        "target": action.target_id, "description": action.description, "responsible": action.responsible_id,
+        "due_on": "2024-06-30", "state": "done", "closed_on": "2024-06-28", "outcome": "",
+    }
+
+
+def close_action_done():
+    return seed_meeting().actions.get(number=1).state == "done"
+
+
 # write URL: (the request, whether it happened, the roles allowed to make it)
 WRITES = {
     "report grid": (report_post, report_done, {"reporter", "admin"}),
@@ -157,6 +212,11 @@ WRITES = {
     "new OKR": (new_okr_post, new_okr_done, {"reporter", "admin"}),
     "edit an OKR": (edit_okr_post, edit_okr_done, {"reporter", "admin"}),
     "update a project": (edit_project_post, edit_project_done, {"reporter", "admin"}),
+    "new meeting": (new_meeting_post, new_meeting_done, {"host_verifier", "coordinator", "admin"}),
+    "edit a meeting": (edit_meeting_post, edit_meeting_done, {"host_verifier", "coordinator", "admin"}),
+    "edit a target review": (review_post, review_done, {"host_verifier", "coordinator", "admin"}),
+    "new action": (new_action_post, new_action_done, {"host_verifier", "coordinator", "admin"}),
+    "close an action": (close_action_post, close_action_done, {"host_verifier", "coordinator", "admin"}),
 }
 
 

@@ -9,8 +9,10 @@ agreed at a meeting, given to a responsible unit with a due date, and stays on t
 agendas until it is done or dropped. Every row keeps its history (django-simple-history); every
 write goes through :mod:`tracker.meetings.recording`.
 """
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -212,6 +214,15 @@ class Action(models.Model):
         return (*self.meeting.natural_key(), self.number)
 
     natural_key.dependencies = ["meetings.meeting", "targets.target", "org.unit"]
+
+    def clean(self):
+        """Closing an action (done or dropped) dates it today unless dated; opening it again clears the date."""
+        if self.state == self.State.OPEN:
+            self.closed_on = None
+        elif self.closed_on is None:
+            self.closed_on = timezone.localdate()
+        if self.closed_on is not None and self.meeting_id and self.closed_on < self.meeting.date:
+            raise ValidationError({"closed_on": _("An action cannot be closed before the meeting that agreed it.")})
 
     def is_open_on(self, day):
         return self.meeting.date <= day and (self.closed_on is None or self.closed_on > day)

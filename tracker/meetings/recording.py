@@ -60,8 +60,7 @@ def create_meeting(meeting, by):
         review = Review(meeting=meeting, target=target, sort_order=order)
         _stamp(review, by, now)
         review.save()
-    take_figures(meeting, by, prefill=True)
-    return meeting
+    return take_figures(meeting, by, prefill=True)
 
 
 @transaction.atomic
@@ -131,15 +130,9 @@ def record_review(review, steps, by):
 
 @transaction.atomic
 def record_action(action, by, today=None):
-    """Save ``action`` (new or changed). Closing it (done or dropped) dates it today unless dated;
-    opening it again clears the date."""
-    today = today or timezone.localdate()
-    if action.state == Action.State.OPEN:
-        action.closed_on = None
-    elif action.closed_on is None:
-        action.closed_on = today
-    if action.closed_on is not None and action.closed_on < action.meeting.date:
-        raise ValidationError({"closed_on": _("An action cannot be closed before the meeting that agreed it.")})
+    """Save ``action`` (new or changed; see ``Action.clean`` for its closing date), numbered in its meeting."""
+    if action.state != Action.State.OPEN and action.closed_on is None:
+        action.closed_on = today or timezone.localdate()
     if not action.number:
         numbers = Action.objects.select_for_update().filter(meeting=action.meeting_id).values_list("number", flat=True)
         action.number = max(numbers, default=0) + 1

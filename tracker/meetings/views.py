@@ -72,9 +72,11 @@ def _form_page(request, form, title, meeting=None, extra=None, status=None):
 def meeting_new(request):
     permissions = permissions_for(request.user)
     permissions.require(permissions.may_run_meetings())
-    form = MeetingForm(_posted(request), hosts=permissions.bureaus_run())
+    hosts = permissions.bureaus_run()
+    if request.method == "POST" and hosts is not None:  # a bureau the form never offered them
+        permissions.require(request.POST.get("host") in {str(pk) for pk in hosts})
+    form = MeetingForm(_posted(request), hosts=hosts)
     if request.method == "POST" and form.is_valid():
-        permissions.require(permissions.may_run_meetings(form.cleaned_data["host"]))
         try:
             meeting = create_meeting(form.instance, request.user)
         except ValidationError as error:
