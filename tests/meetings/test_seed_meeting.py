@@ -49,3 +49,13 @@ def test_its_action_asks_the_districts_via_strategy_and_evaluation(seed):
 def test_the_meeting_is_one_click_from_the_home_page(client, seed):
     html = client.get("/").content.decode()
     assert f'href="/meetings/{seed.pk}/"' in html
+
+
+def test_its_problems_are_the_notes_of_the_districts_furthest_behind(seed):
+    for item in agenda.load(seed).items:
+        if not item.figure.lagging:
+            continue
+        problems = item.review.problems.splitlines()
+        assert problems and all("(ข้อมูลสาธิต)" in line for line in problems), item.target.code
+        lagging = {u.unit.name for u in item.figure.lagging}
+        assert {line.split(":")[0] for line in problems} <= lagging, item.target.code

@@ -144,8 +144,9 @@ def record_action(action, by, today=None):
 
 def figures_for_loaded_review(sender, instance, raw, **kwargs):
     """A review loaded from a fixture without figures (the demo's 7 June 2024 meeting) gets them at
-    once, as of its meeting day, computed like any other: the fixture carries no typed figures.
-    Its meeting's figures are then final, as for a meeting whose figures were taken after the day."""
+    once, as of its meeting day, computed like any other: the fixture carries no typed figures; its
+    empty problems are prefilled as ``create_meeting`` does. Its meeting's figures are then final,
+    as for a meeting whose figures were taken after the day."""
     if not raw or instance.figures:
         return
     meeting = Meeting.objects.get(pk=instance.meeting_id)
@@ -155,5 +156,8 @@ def figures_for_loaded_review(sender, instance, raw, **kwargs):
     if figure is None:
         return
     now = timezone.now()
-    Review.objects.filter(pk=instance.pk).update(figures=freeze(figure))
+    changes = {"figures": freeze(figure)}
+    if not instance.problems:
+        changes["problems"] = lagging_notes([figure], as_of).get(instance.target_id, "")
+    Review.objects.filter(pk=instance.pk).update(**changes)
     Meeting.objects.filter(pk=meeting.pk, figures_taken_at__isnull=True).update(figures_as_of=as_of, figures_taken_at=now)

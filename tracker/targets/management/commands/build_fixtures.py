@@ -51,6 +51,30 @@ SEED = 2567
 DEMO_NOTE_TH = "ยอดรวมตามรายงานการประชุม 7 มิ.ย. 2567; การกระจายรายเขตเป็นข้อมูลสาธิต"
 DEMO_NOTE_EN = "Totals as reported to the 7 June 2024 meeting; the per-district split is invented demo data"
 
+# Problems and obstacles noted by the districts furthest behind (invented, and marked so).
+DEMO_NOTES = {
+    "ENV-TREES": [
+        "พื้นที่ปลูกในเขตมีจำกัด อยู่ระหว่างขอใช้พื้นที่ของหน่วยงานอื่น (ข้อมูลสาธิต)",
+        "กล้าไม้ส่งมอบล่าช้า (ข้อมูลสาธิต)",
+        "ฝนทิ้งช่วง ต้องเลื่อนการปลูก (ข้อมูลสาธิต)",
+    ],
+    "ENV-PARKS": [
+        "อยู่ระหว่างขอใช้ที่ดินจากเจ้าของที่ดิน (ข้อมูลสาธิต)",
+        "รองบประมาณปรับปรุงพื้นที่ (ข้อมูลสาธิต)",
+        "ผู้รับจ้างส่งมอบงานล่าช้า (ข้อมูลสาธิต)",
+    ],
+    "ENV-WASTE-COLLECTION": [
+        "รถเก็บขนมูลฝอยไม่เพียงพอ (ข้อมูลสาธิต)",
+        "ซอยแคบ รถเก็บขนเข้าไม่ได้ (ข้อมูลสาธิต)",
+        "อยู่ระหว่างปรับเส้นทางเก็บขน (ข้อมูลสาธิต)",
+    ],
+    "ENV-WASTE-SEPARATION": [
+        "ชุมชนยังไม่คัดแยกมูลฝอย อยู่ระหว่างประชาสัมพันธ์ (ข้อมูลสาธิต)",
+        "ขาดจุดรับมูลฝอยรีไซเคิล (ข้อมูลสาธิต)",
+        "ผู้ประกอบการยังไม่เข้าร่วมโครงการ (ข้อมูลสาธิต)",
+    ],
+}
+
 # The report (news report of the BMA follow-up meeting of 7 June 2024, Environment Department).
 REPORT = {
     "trees": {"target": 200_000, "result": 218_910},
@@ -171,22 +195,42 @@ class Demo:
         for district, value in zip(self.districts, values):
             self.add("targets.allocation", {"target": [code], "unit": [district], "value": str(value)})
 
-    def results(self, code, monthly, is_percentage=False):
-        """``monthly``: per district, a list of 8 monthly values (None = not reported that month)."""
+    def results(self, code, monthly, is_percentage=False, goals=None):
+        """``monthly``: per district, a list of 8 monthly values (None = not reported that month).
+
+        With ``goals`` (each district's allocation), the districts furthest behind get a demo note on
+        their last report (``DEMO_NOTES``): what a follow-up meeting reads as problems and obstacles.
+        """
+        notes = self.lagging_notes(code, monthly, is_percentage, goals)
         for district, values in zip(self.districts, monthly):
-            for month, value in zip(MONTHS, values):
+            last = max((i for i, v in enumerate(values) if v is not None), default=None)
+            for index, (month, value) in enumerate(zip(MONTHS, values)):
                 if value is None:
                     continue
                 entered = self.entered_at(month)
+                note = notes.get(district, "") if index == last else ""
                 self.add("targets.result", {
                     "target": [code], "unit": [district], "period": month.isoformat(), "value": str(value),
-                    "is_percentage": is_percentage, "note": "", "state": "verified", "entered_by": None,
+                    "is_percentage": is_percentage, "note": note, "state": "verified", "entered_by": None,
                     "entered_at": entered, "updated_at": entered, "verified_by": None, "verified_at": entered,
                 })
                 self.add("targets.resultrevision", {
-                    "result": [code, district, month.isoformat()], "value": str(value), "note": "",
+                    "result": [code, district, month.isoformat()], "value": str(value), "note": note,
                     "state": "verified", "changed_by": None, "changed_at": entered,
                 })
+
+    def lagging_notes(self, code, monthly, is_percentage, goals):
+        """{district: note} for the districts with the lowest share of their allocation (no randomness)."""
+        if code not in DEMO_NOTES or goals is None:
+            return {}
+        shares = []
+        for district, values, goal in zip(self.districts, monthly, goals):
+            reported = [v for v in values if v is not None]
+            if reported and goal:
+                done = reported[-1] if is_percentage else sum(reported)
+                shares.append((done / goal, district))
+        shares.sort()
+        return {district: note for (_share, district), note in zip(shares, DEMO_NOTES[code])}
 
     def entered_at(self, month):
         # Reported in the first week of the following month, 09:00–16:59 Bangkok time.
@@ -256,10 +300,11 @@ class Demo:
                     REPORT["perennial"]["target"], 2, parent="ENV-TREES")
         for code, key in (("ENV-TREES", "trees"), ("ENV-TREES-PERENNIAL", "perennial")):
             alloc_weights = self.weights()
-            self.allocations(code, split(REPORT[key]["target"], alloc_weights))
+            allocation = split(REPORT[key]["target"], alloc_weights)
+            self.allocations(code, allocation)
             result_weights = [w * self.rng.uniform(0.6, 1.6) for w in alloc_weights]
             totals = split(REPORT[key]["result"], result_weights)
-            self.results(code, [self.spread(t) for t in totals])
+            self.results(code, [self.spread(t) for t in totals], goals=allocation)
 
     def parks(self):
         self.target("ENV-PARKS", "สวน 15 นาที", "15-minute parks", "ENV-GREEN", "parks", REPORT["parks"]["target"], 3)
@@ -270,7 +315,7 @@ class Demo:
             if all(o <= a for o, a in zip(opened, allocation)):
                 break
         self.allocations("ENV-PARKS", allocation)
-        self.results("ENV-PARKS", [self.spread(o, zero_share=0.5) for o in opened])
+        self.results("ENV-PARKS", [self.spread(o, zero_share=0.5) for o in opened], goals=allocation)
 
     def collection(self):
         self.target("ENV-WASTE-COLLECTION", "ร้อยละของอาคารและบ้านเรือนที่ได้รับการเก็บขนมูลฝอยอย่างน้อย 2 ครั้งต่อสัปดาห์",
@@ -287,7 +332,7 @@ class Demo:
             start = final * Decimal(self.rng.uniform(0.55, 0.9))
             steps = [start + (final - start) * i / (len(MONTHS) - 1) for i in range(len(MONTHS))]
             monthly.append([min(Decimal(100), s).quantize(Decimal("0.01")) for s in steps[:-1]] + [final])
-        self.results("ENV-WASTE-COLLECTION", monthly, is_percentage=True)
+        self.results("ENV-WASTE-COLLECTION", monthly, is_percentage=True, goals=[100] * len(self.districts))
 
     def separation(self):
         report = REPORT["separation"]
@@ -309,7 +354,7 @@ class Demo:
             if not ok:
                 raise CommandError(f"separation split left a district out of its band ({band}, {pct:.1f}%); change SEED")
         self.allocations("ENV-WASTE-SEPARATION", allocation)
-        self.results("ENV-WASTE-SEPARATION", [self.spread(t) for t in totals])
+        self.results("ENV-WASTE-SEPARATION", [self.spread(t) for t in totals], goals=allocation)
 
     def points(self):
         self.target("ENV-WASTE-POINTS", "จุดรวมขยะส่วนกลางในหมู่บ้าน", "Central waste points in villages", "ENV-WASTE",
