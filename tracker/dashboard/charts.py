@@ -1,4 +1,4 @@
-"""Chart data for Chart.js, built from a ``TargetProgress``; it reaches JS through ``json_script``."""
+"""Chart data for Chart.js, built from ``TargetProgress`` figures; it reaches JS through ``json_script``."""
 from django.utils.translation import gettext as _
 
 from tracker.dashboard.templatetags.tracker import band_text
@@ -26,16 +26,13 @@ def target_chart_data(figure, language):
         "unitLabel": target.get_unit_of_measure_display(),
         "decimals": target.decimals,
         "level": target.is_level,
-        # The month of the date shown is partial: its point is labelled with that day, not the month.
-        "months": [
-            f"{m.through.day} {fiscal.format_month_short(m.month, language)}" if m.partial
-            else fiscal.format_month_short(m.month, language)
-            for m in months
-        ],
+        "months": _month_labels(figure, language),
         "toDate": [_float(m.to_date) if i in reported else None for i, m in enumerate(months)],
         "expected": [_float(m.expected) for m in months],
         "forecast": forecast,
         "targetValue": _float(target.target_value),
+        # The district bars' reference lines: the allocation (100%) and the straight line's share by now.
+        "expectedPercent": _float(figure.expected),
         "districts": [
             {"label": u.unit.short_name, "percent": _float(round2(u.percent)), "band": u.band} for u in ranked
         ],
@@ -50,5 +47,39 @@ def target_chart_data(figure, language):
             # xgettext:no-python-format
             "percent": _("% of allocation"),
             "districts": _("districts"),
+            # xgettext:no-python-format
+            "expectedPercent": _("Expected by now (%)"),
         },
+    }
+
+
+def _month_labels(figure, language):
+    # The month of the date shown is partial: its point is labelled with that day, not the month.
+    return [
+        f"{m.through.day} {fiscal.format_month_short(m.month, language)}" if m.partial
+        else fiscal.format_month_short(m.month, language)
+        for m in figure.months
+    ]
+
+
+def bureau_chart_data(figures, language):
+    """One small line per target that has results: result to date against the straight line.
+
+    ``{"targets": {code: {...}}, "labels": {...}}``; a target no one has reported on has no line.
+    """
+    targets = {}
+    for figure in figures:
+        if not figure.has_results or not figure.months:
+            continue
+        reported = [m.to_date is not None and m.month <= figure.as_of for m in figure.months]
+        targets[figure.target.code] = {
+            "months": _month_labels(figure, language),
+            "toDate": [_float(m.to_date) if shown else None for m, shown in zip(figure.months, reported)],
+            "expected": [_float(m.expected) for m in figure.months],
+            "decimals": figure.target.decimals,
+            "level": figure.target.is_level,
+        }
+    return {
+        "targets": targets,
+        "labels": {"toDate": _("Result to date"), "levelToDate": _("Level reported"), "expected": _("Straight line to the target")},
     }

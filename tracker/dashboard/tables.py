@@ -81,8 +81,9 @@ class DistrictProgressTable(tables.Table):
     # On every exported row, so a file read back says which target its figures belong to.
     target_code = tables.Column(visible=False, orderable=False, empty_values=())
     code = tables.Column(verbose_name=_("Code"), attrs={"th": {"class": "optional"}, "td": {"class": "code optional"}})
-    district = tables.Column(verbose_name=_("District"), order_by=("code",))
-    # "optional" columns give way on a phone, where the figures matter more than the zone and code.
+    district = tables.Column(verbose_name=_("District"), order_by=("code",), attrs={"td": {"class": "name"}})
+    # "optional" columns give way on a phone, where each district becomes a card (its name, result
+    # / allocation, %, band and rank): the figures matter more there than the zone and code.
     zone = tables.Column(
         verbose_name=_("Zone group"), order_by=("zone_number", "code"),
         attrs={"th": {"class": "optional"}, "td": {"class": "optional"}},
@@ -90,15 +91,22 @@ class DistrictProgressTable(tables.Table):
     allocation = NumberColumn(verbose_name=_("Allocation"))
     result = NumberColumn(verbose_name=_("Result"))
     # xgettext:no-python-format
-    percent = PercentColumn(verbose_name=_("% of allocation"))
-    band = tables.Column(verbose_name=_("Band"), order_by=("band_order", "code"))
-    rank = NumberColumn(verbose_name=_("Rank of 50"))
+    percent = PercentColumn(
+        verbose_name=_("% of allocation"), order_by=("percent_order", "code"),
+        attrs={"th": {"class": "num"}, "td": {"class": "num", "data-label": _("% of allocation")}},
+    )
+    band = tables.Column(verbose_name=_("Band"), order_by=("band_order", "code"), attrs={"td": {"class": "band-cell"}})
+    rank = NumberColumn(
+        verbose_name=_("Rank of 50"), attrs={"th": {"class": "num"}, "td": {"class": "num", "data-label": _("Rank of 50")}},
+    )
 
     export_keys = {"code": "district_code"}
+    # The id of the page section holding the table: sort links and the filter come back to it.
+    anchor = "districts"
 
     class Meta:
         orderable = True
-        attrs = {"class": "data", "id": "district-table"}
+        attrs = {"class": "data cards", "id": "district-table"}
         row_attrs = {"data-band": lambda record: record["band"]}
 
     def __init__(self, *args, target=None, keep="", **kwargs):

@@ -6,13 +6,17 @@ Each page runs a constant number of queries, whatever the number of targets or d
 from collections import Counter, OrderedDict
 
 from django.db.models import Count, Prefetch, Q
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from tracker.dashboard import charts, tilemap
+from tracker.dashboard.laggards import laggards, lagging_tail
 from tracker.dashboard.exports import DataExport
 from tracker.dashboard.filters import OkrFilter, ProjectFilter
 from tracker.dashboard.forms import DistrictTableFilter, OverviewFilter, read_as_of
@@ -87,11 +91,13 @@ def bureau(request, code):
     as_of, fy, form = read_as_of(request)
     fy = fy or Target.objects.filter(host=host).year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(host=host, fiscal_year=fy))
-    figures = progress.compute(targets, as_of, monthly=False)
+    figures = progress.compute(targets, as_of)
     okrs = Okr.objects.summary_by_unit([host], as_of=as_of, fiscal_year=fy).get(host.pk, {"okrs": 0, "bound": 0})
     projects = Project.objects.summary_by_unit([host], as_of=as_of).get(host.pk, {})
+    shown = _tree([figures[t.pk] for t in targets])
     return render(request, "dashboard/bureau.html", _page_context(
-        request, as_of, fy, form, bureau=host, figures=_tree([figures[t.pk] for t in targets]),
+        request, as_of, fy, form, bureau=host, figures=shown, tails={f.target.pk: lagging_tail(f) for f in shown},
+        chart_data=charts.bureau_chart_data(shown, get_language() or "th"),
         okrs=okrs, projects=projects, bands=list(Band), compliance=_compliance_counts(request.user, figures, as_of),
     ))
 
@@ -125,7 +131,7 @@ def target(request, code):
     figures = progress.compute(family, as_of, districts=districts)
     figure = figures[item.pk]
 
-    table_filter = DistrictTableFilter(request.GET or None)
+    table_filter = DistrictTableFilter(request.GET or None, target=figure.target)
     rows = figure.districts
     if table_filter.is_valid():
         if table_filter.cleaned_data["zone"]:
@@ -138,6 +144,8 @@ def target(request, code):
             {
                 "code": u.unit.code, "district": u.unit.name, "zone": u.unit.zone.name, "zone_number": u.unit.zone.number,
                 "allocation": u.allocation, "result": u.result, "percent": u.percent, "band": u.band,
+                # Worst first: no report before the lowest percent.
+                "percent_order": -1 if u.percent is None else u.percent,
                 "band_order": band_order[u.band], "rank": u.rank,
                 "unverified": u.unverified, "latest_verified": u.latest_verified,
             }
@@ -145,8 +153,14 @@ def target(request, code):
         ],
         target=item,
         keep=_keep(form, as_of),
-        order_by=request.GET.get("sort", "code"),
+        # The page puts the districts furthest behind first; a download, being data, keeps code order.
+        order_by=request.GET.get("sort") or ("code" if DataExport.is_valid_format(request.GET.get("_export")) else "percent"),
     )
+    if table_filter.filtering:
+        table.empty_text = format_html(
+            '{} <a href="{}" data-clear-filter>{}</a>',
+            _("No district matches this filter."), _without(request, "zone", "band") + f"#{table.anchor}", _("Show all districts"),
+        )
     RequestConfig(request, paginate=False).configure(table)
     export_format = request.GET.get("_export")
     if DataExport.is_valid_format(export_format):
@@ -158,9 +172,19 @@ def target(request, code):
         request, as_of, item.fiscal_year, form, target=item, figure=figure, table=table, table_filter=table_filter,
         children=[figures[t.pk] for t in family[1:]], tiles=_tiles(figure.districts), tile_columns=tilemap.COLUMNS,
         chart_data=charts.target_chart_data(figure, language), bands=list(Band),
+        laggards=laggards(figure) if figure.has_results and item.districts_carry else None,
         history=list(ResultRevision.objects.history_for(target=item, as_of=as_of, limit=HISTORY_SHOWN)),
         staff_links=_staff_links(request.user, item, as_of),
     ))
+
+
+def _without(request, *names):
+    """This page's query string without the parameters ``names`` (e.g. a filter's, to clear it)."""
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key not in names and key != "_export":
+            query.setlist(key, values)
+    return f"?{query.urlencode()}" if query else "?"
 
 
 def _staff_links(user, target, as_of):
@@ -193,10 +217,32 @@ def district(request, code):
             "figure": figure, "mine": mine, "months": [values.get((figure.target.pk, m)) for m in months],
             "ranked": sum(1 for u in figure.districts if u.rank is not None),
         })
+    rows = _worst_first(rows)
     return render(request, "dashboard/district.html", _page_context(
         request, as_of, fy, form, district=office, rows=rows, months=months,
         history=list(ResultRevision.objects.history_for(target=targets, unit=office, as_of=as_of, limit=HISTORY_SHOWN)),
     ))
+
+
+def _worst_first(rows):
+    """The district page's targets, furthest behind first: a target with an allocation and no
+    report, then the lowest % of allocation, then those the district has nothing to do for.
+    Sub-targets stay under their target."""
+    groups = []
+    for row in rows:
+        parent = row["figure"].target.parent_id
+        if groups and parent is not None and any(r["figure"].target.pk == parent for r in groups[-1]):
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+
+    def behind(group):
+        mine = group[0]["mine"]
+        if mine.percent is not None:
+            return (1, mine.percent)
+        return (0, 0) if mine.allocation is not None else (2, 0)
+
+    return [row for group in sorted(groups, key=behind) for row in group]
 
 
 class TableView(ExportMixin, SingleTableMixin, FilterView):

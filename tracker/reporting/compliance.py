@@ -189,6 +189,8 @@ def reported_districts(targets, month, as_of):
 class ComplianceExportTable(tables.Table):
     """The matrix in the long format, one row per district and target: raw codes, no HTML."""
 
+    plain_export = True  # rows are dicts of the values themselves (see DataExport)
+
     district_code = tables.Column()
     target_code = tables.Column()
     month = tables.Column()

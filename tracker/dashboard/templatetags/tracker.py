@@ -92,3 +92,15 @@ def band_text(band, low, high):
     if band == Band.LOW:
         return f"< {low}%"
     return gettext("Not reported")
+
+
+@register.inclusion_tag("dashboard/_as_of_picker.html")
+def as_of_picker():
+    """What as-of-picker.js needs to show the "as of" date in the reader's calendar: month names,
+    and the years in BE (Thai) or CE (English). The form still sends 2024-06-07."""
+    thai = _lang().startswith("th")
+    return {"picker": {
+        "months": fiscal.THAI_MONTHS if thai else fiscal.ENGLISH_MONTHS_ABBR,
+        "yearOffset": fiscal.BE_OFFSET if thai else 0,
+        "labels": {"day": gettext("Day"), "month": gettext("Month"), "year": gettext("Year")},
+    }}
