@@ -16,10 +16,10 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from tracker.dashboard import charts, tilemap
-from tracker.dashboard.laggards import laggards, lagging_tail
 from tracker.dashboard.exports import DataExport
 from tracker.dashboard.filters import OkrFilter, ProjectFilter
 from tracker.dashboard.forms import DistrictTableFilter, OverviewFilter, read_as_of
+from tracker.dashboard.laggards import laggards, lagging_tail
 from tracker.dashboard.tables import DistrictProgressTable, OkrTable, PageSizePaginator, ProjectTable
 from tracker.lib import fiscal
 from tracker.okrs.models import Okr, Project
