@@ -6,7 +6,7 @@ ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: install run test chromium fixtures messages benchmark
+.PHONY: install run test chromium pdf-libs fixtures messages benchmark
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,17 +24,23 @@ DEMO_PASSWORD ?= $(shell $(PYTHON) -c 'import secrets; print("demo-" + secrets.t
 # Installs, creates the SQLite database, loads the reference and demo data, creates the demo
 # accounts (printing them and their password), serves on $(ADDR).
 run: install
+	-@$(MAKE) --no-print-directory pdf-libs  # the brief's PDF only: the dashboard runs without it
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata reference demo_meeting_2567
 	$(BIN)/python manage.py create_demo_accounts --password '$(DEMO_PASSWORD)'
 	$(BIN)/python manage.py runserver $(ADDR)
 
 # Installs (Chromium too, for the browser tests) and runs the whole suite.
-test: install chromium
+test: install chromium pdf-libs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# WeasyPrint (the meeting brief's PDF) lays out text with Debian's Pango; DejaVu draws the few
+# symbols (✔ ≥ …) that Sarabun lacks.
+pdf-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 && test -d /usr/share/fonts/truetype/dejavu || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null)
 
 fixtures: install
 	$(BIN)/python manage.py build_fixtures

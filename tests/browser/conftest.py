@@ -21,7 +21,7 @@ from tracker.targets.models import Target
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
-OUR_APPS = ["org", "targets", "okrs"]  # not contenttypes or auth: the flush recreates those
+OUR_APPS = ["org", "targets", "okrs", "meetings"]  # not contenttypes or auth: the flush recreates those
 
 
 @pytest.fixture(scope="session")

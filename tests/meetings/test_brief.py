@@ -193,3 +193,13 @@ def test_a_level_target_is_drawn_in_percent(seed):
     root = ET.fromstring(svgcharts.trajectory(figure, "en"))
     assert "79.87%" in root.find(f"{SVG}title").text
     assert figure.target.target_value == Decimal(100)
+
+
+def test_without_the_pdf_library_the_brief_says_so_and_offers_printing(client, seed, monkeypatch):
+    def missing(html, base_url):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr("tracker.meetings.brief.render_pdf", missing)
+    response = client.get(f"/meetings/{seed.pk}/brief.pdf", HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == f"/meetings/{seed.pk}/brief/"
+    assert "Print the brief from the browser" in response.content.decode()

@@ -11,12 +11,14 @@ import mimetypes
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from tracker.meetings import agenda as agendas
 from tracker.meetings import svgcharts
@@ -59,7 +61,13 @@ def present(request, pk):
 def _pdf_response(request, meeting):
     context = _context(request, meeting, pdf=True, base_template="meetings/_brief_pdf_base.html")
     html = render_to_string("meetings/brief.html", context, request=request)
-    response = HttpResponse(render_pdf(html, request.build_absolute_uri("/")), content_type="application/pdf")
+    try:
+        pdf = render_pdf(html, request.build_absolute_uri("/"))
+    except (ImportError, OSError):  # WeasyPrint, or the Pango libraries it loads, not installed here
+        logging.getLogger(__name__).exception("The brief's PDF could not be made")
+        messages.error(request, _("The PDF cannot be made on this server (its PDF library is not installed). Print the brief from the browser instead: it is laid out for A4."))
+        return redirect("meetings:brief", pk=meeting.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(meeting)}"'
     return response
 

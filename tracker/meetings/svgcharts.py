@@ -105,7 +105,7 @@ def trajectory(figure, language, chart_id=None, width=420, height=200):
     every = 1 if len(months) <= 6 else 2 if len(months) <= 12 else 3  # labels that do not overlap
     for i, point in enumerate(months):
         if i % every == 0:
-            body.append(_text(x(i), upper + plot_h + 14, month_label(point, language), size=9, fill=COLOURS["muted"]))
+            body.append(_text(x(i), upper + plot_h + 14, month_label(point, language), size=10, fill=COLOURS["muted"]))
 
     expected = " ".join(f"{_f(x(i))},{_f(y(m.expected))}" for i, m in enumerate(months) if m.expected is not None)
     body.append(f'<polyline points="{expected}" fill="none" stroke="{COLOURS["trajectory"]}" stroke-width="1.5" '
