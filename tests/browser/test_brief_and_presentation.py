@@ -82,3 +82,20 @@ def test_the_brief_shows_its_charts_and_hides_the_site_when_printed(site, page, 
     assert not page.locator("header.site").is_visible()
     assert not page.locator(".brief-tools").is_visible()
     assert page.locator("svg.svg-trajectory").first.is_visible()
+
+
+def test_the_briefs_svg_charts_download_as_png_with_thai_text(site, page, meeting, tmp_path):
+    page.goto(f"{site}/meetings/{meeting.pk}/brief/")
+    first = page.locator("svg.svg-trajectory").first
+    name = first.get_attribute("data-png-name")
+    button = page.locator(f'button.chart-png[data-png-for="{name}"]')
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == f"{name}.png"
+    path = tmp_path / "svg.png"
+    download.value.save_as(path)
+    image = Image.open(path).convert("RGB")
+    width, height = (float(v) for v in first.get_attribute("viewBox").split()[2:])
+    assert image.size == (round(width * 2), round(height * 2))  # drawn at twice its size
+    assert image.getpixel((0, 0)) == (255, 255, 255)
+    assert len(image.getcolors(maxcolors=1 << 20)) > 10
