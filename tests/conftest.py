@@ -19,6 +19,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loaddata", "reference", "demo_meeting_2567", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Pages computed afresh in every test (their query budgets are what they measure), and an
+    empty cache: each test rolls the database back, data version included, so an entry made in one
+    test could carry the same version as another's. tests/caching turns the cache back on."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def meeting_day():
     return MEETING_DAY

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tracker.dashboard",
     "tracker.reporting",
     "tracker.meetings",
+    "tracker.caching",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit={os.getenv('PG_JIT', 'off')}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Computed pages are cached, keyed by the data version every write advances (tracker/caching):
+# Redis when REDIS_URL is set (shared by every app server), this process's memory otherwise.
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "3600")
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out account or address before the password is checked.

@@ -235,7 +235,8 @@ def test_target_page_shows_laggards_their_notes_and_the_silent(client):
     Result.objects.filter(target__code="ENV-TREES", unit__code="1039", period=datetime.date(2024, 5, 1)).update(
         note="Planting moved to the rainy season",
     )
-    Result.objects.filter(target__code="ENV-TREES", unit__code="1050").delete()
+    # Deleted as the product deletes (the row and its history stay): 1050 has then never reported.
+    Result.objects.filter(target__code="ENV-TREES", unit__code="1050").update(state=Result.State.DELETED)
     html = page_html(client, f"/targets/ENV-TREES/?{AS_OF}", HTTP_ACCEPT_LANGUAGE="en")
     section = re.search(r'<section class="panel" id="laggards".*?</section>', html, flags=re.S).group(0)
     assert "Lagging districts" in text_of(section)

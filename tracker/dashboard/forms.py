@@ -65,6 +65,26 @@ class AsOfForm(forms.Form):
         return day
 
 
+class SinceForm(forms.Form):
+    """The earlier day a page compares its figures with (``?since=``): a day before the figures' date."""
+
+    # A text field, not the browser's date input: its calendar shows CE years; this one takes the
+    # day as Thai readers write it (7/5/2567), or 2024-05-07 as links carry it.
+    since = DayField(label=_("Another date (day/month/year)"), required=False)
+
+    def __init__(self, *args, as_of, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of
+
+    def clean_since(self):
+        day = self.cleaned_data["since"]
+        if day and day >= self.as_of:
+            raise forms.ValidationError(_("Compare with a day before the date of the figures."))
+        if day and day < EARLIEST:
+            raise forms.ValidationError(_("Choose a date from the year 2000 on."))
+        return day
+
+
 def read_as_of(request):
     """(as_of date, fiscal year or None, form) from the query string; bad input keeps today and says why.
 

@@ -15,13 +15,14 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from tracker.dashboard import charts, tilemap
+from tracker.dashboard import charts, since, tilemap
 from tracker.dashboard.exports import DataExport
 from tracker.dashboard.filters import OkrFilter, ProjectFilter
 from tracker.dashboard.forms import DistrictTableFilter, OverviewFilter, read_as_of
 from tracker.dashboard.laggards import laggards, lagging_tail
 from tracker.dashboard.tables import DistrictProgressTable, OkrTable, PageSizePaginator, ProjectTable
 from tracker.lib import fiscal
+from tracker.meetings.models import Action, Meeting
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
 from tracker.org.permissions import permissions_for
@@ -33,13 +34,20 @@ from tracker.targets.progress import Band
 HISTORY_SHOWN = 50
 
 
-def _keep(form, as_of):
-    """The query string that carries a chosen date from page to page, so links stay "as of" it."""
-    return f"?as_of={as_of.isoformat()}" if form.is_bound and form.cleaned_data.get("as_of") else ""
+def _keep(form, as_of, since_choice=None):
+    """The query string that carries a chosen date (and a chosen comparison date) from page to page,
+    so links stay "as of" it."""
+    parts = [f"as_of={as_of.isoformat()}"] if form.is_bound and form.cleaned_data.get("as_of") else []
+    if since_choice is not None and since_choice.keep:
+        parts.append(since_choice.keep)
+    return f"?{'&'.join(parts)}" if parts else ""
 
 
-def _page_context(request, as_of, fy, form, **extra):
-    return {"as_of": as_of, "fiscal_year": fy, "as_of_form": form, "keep": _keep(form, as_of), **extra}
+def _page_context(request, as_of, fy, form, since_choice=None, **extra):
+    return {
+        "as_of": as_of, "fiscal_year": fy, "as_of_form": form, "keep": _keep(form, as_of, since_choice),
+        "since_choice": since_choice, **extra,
+    }
 
 
 def _tree(figures):
@@ -79,10 +87,16 @@ def overview(request):
         bureaus.setdefault(figure.target.host, []).append(figure)
     by_status = Counter(figure.status for figure in figures.values())
     statuses = [(choice, by_status[choice.value]) for choice in progress.Status if by_status[choice.value]]
+    # The arrows compare every row with one day (see tracker.dashboard.since): by default the
+    # latest meeting of any bureau before the date shown, so one more compute whatever the hosts.
+    latest = Meeting.objects.latest_held(as_of)
+    known = {"previous": latest} if latest is None or latest.date < as_of else {}
+    since_choice = since.choose(request, as_of, fy, **known)
+    comparisons = since.compare(targets, figures, since_choice.since, as_of, who=False)
     return render(request, "dashboard/overview.html", _page_context(
-        request, as_of, fy, form, bureaus=bureaus, status_form=status_form, status=status, statuses=statuses,
+        request, as_of, fy, form, since_choice, bureaus=bureaus, status_form=status_form, status=status, statuses=statuses,
         fiscal_years=Target.objects.fiscal_years(), target_count=len(targets), bands=list(Band),
-        compliance=_compliance_counts(request.user, figures, as_of),
+        compliance=_compliance_counts(request.user, figures, as_of), comparisons=comparisons, latest_meeting=latest,
     ))
 
 
@@ -91,15 +105,35 @@ def bureau(request, code):
     as_of, fy, form = read_as_of(request)
     fy = fy or Target.objects.filter(host=host).year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(host=host, fiscal_year=fy))
-    figures = progress.compute(targets, as_of)
+    districts = list(District.objects.select_related("zone"))
+    figures = progress.compute(targets, as_of, districts=districts)
     okrs = Okr.objects.summary_by_unit([host], as_of=as_of, fiscal_year=fy).get(host.pk, {"okrs": 0, "bound": 0})
     projects = Project.objects.summary_by_unit([host], as_of=as_of).get(host.pk, {})
     shown = _tree([figures[t.pk] for t in targets])
+    since_choice = since.choose(request, as_of, fy, host=host)
+    actions = list(
+        Action.objects.for_host(host).open_on(as_of).select_related("meeting", "responsible", "target")
+        .order_by("due_on", "meeting__date", "number")
+    )
     return render(request, "dashboard/bureau.html", _page_context(
-        request, as_of, fy, form, bureau=host, figures=shown, tails={f.target.pk: lagging_tail(f) for f in shown},
+        request, as_of, fy, form, since_choice, bureau=host, figures=shown,
+        tails={f.target.pk: lagging_tail(f) for f in shown},
         chart_data=charts.bureau_chart_data(shown, get_language() or "th"),
         okrs=okrs, projects=projects, bands=list(Band), compliance=_compliance_counts(request.user, figures, as_of),
+        comparisons=since.compare(targets, figures, since_choice.since, as_of, districts=districts),
+        actions=actions, action_counts=_action_counts(actions, as_of),
     ))
+
+
+def _action_counts(actions, day):
+    """{target id: {"open": n, "overdue": n}} of the open actions on ``day`` (overdue: due before it)."""
+    counts = {}
+    for action in actions:
+        if action.target_id is not None:
+            mine = counts.setdefault(action.target_id, {"open": 0, "overdue": 0})
+            mine["open"] += 1
+            mine["overdue"] += action.due_on < day
+    return counts
 
 
 def _compliance_counts(user, figures, as_of):
@@ -168,8 +202,10 @@ def target(request, code):
         return export.response(f"{item.code}-districts-{as_of.isoformat()}.{export_format}")
 
     language = get_language() or "th"
+    since_choice = since.choose(request, as_of, item.fiscal_year, host=item.host)
+    comparisons = since.compare(family, figures, since_choice.since, as_of, districts=districts)
     return render(request, "dashboard/target.html", _page_context(
-        request, as_of, item.fiscal_year, form, target=item, figure=figure, table=table, table_filter=table_filter,
+        request, as_of, item.fiscal_year, form, since_choice, target=item, comparison=comparisons.get(item.pk), figure=figure, table=table, table_filter=table_filter,
         children=[figures[t.pk] for t in family[1:]], tiles=_tiles(figure.districts), tile_columns=tilemap.COLUMNS,
         chart_data=charts.target_chart_data(figure, language), bands=list(Band),
         laggards=laggards(figure) if figure.has_results and item.districts_carry else None,

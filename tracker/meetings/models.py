@@ -173,9 +173,9 @@ class Action(models.Model):
     """An action agreed at a meeting (ข้อสั่งการ), checked at the next ones until done or dropped."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        DONE = "done", _("Done")
-        DROPPED = "dropped", _("Dropped")
+        OPEN = "open", pgettext_lazy("follow-up action", "Open")
+        DONE = "done", pgettext_lazy("follow-up action", "Done")
+        DROPPED = "dropped", pgettext_lazy("follow-up action", "Dropped")
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("agreed at"), on_delete=models.CASCADE, related_name="actions")
     number = models.PositiveSmallIntegerField(_("number"), help_text=_("The action's number in its meeting: 1, 2, …"))

@@ -6,13 +6,25 @@ are sent (reminders).
 """
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.middleware.csrf import CsrfViewMiddleware
 from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
 
 from tracker.org.models import Profile
 
 
+@csrf_exempt
 def set_language(request):
-    """Django's ``set_language``, remembering the choice of a logged-in person."""
+    """Django's ``set_language``, remembering the choice of a logged-in person.
+
+    Public pages carry no CSRF token (they set no cookie, so that they can be cached and shared):
+    an anonymous reader's switch is accepted without one — it changes nothing but a language
+    cookie. A logged-in person's switch, which changes their profile, is checked as usual.
+    """
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        if refused is not None:
+            return refused
     response = i18n.set_language(request)
     language = request.POST.get("language")
     if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):

@@ -21,6 +21,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from tracker.caching.versions import bump
 from tracker.lib import fiscal
 from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
 
@@ -203,6 +204,7 @@ def record_allocations(target, values, by):
         return 0
 
     now = timezone.now()
+    bump()  # bulk writes send no signals: the cached pages learn of them here
     _keep_as_loaded(target, changed + deleted, before, now)
     if changed:
         bulk_update_with_history(changed, Allocation, ["value"], default_user=by, default_date=now)
@@ -380,6 +382,7 @@ def record_results(rows, by):
         result.verified_by, result.verified_at = (by, now) if state == State.VERIFIED else (None, None)
     if errors:
         raise ValidationError(errors)
+    bump()  # bulk writes send no signals: the cached pages learn of them here
     Result.objects.bulk_create(created, batch_size=2000)
     _update_results(changed)
     _insert_revisions(created + changed, by, now)

@@ -45,6 +45,15 @@ def thaidate(value):
 
 
 @register.filter
+def slashdate(value):
+    """A date as typed in a form: 7/5/2567 in Thai (BE), 7/5/2024 in English; the day field reads both."""
+    if not value:
+        return ""
+    year = fiscal.to_be(value.year) if _lang().startswith("th") else value.year
+    return f"{value.day}/{value.month}/{year}"
+
+
+@register.filter
 def thaidatetime(value):
     """A moment in Bangkok time: 25 พ.ย. 2569 19:40 in Thai, 25 Nov 2026 19:40 in English."""
     if value is None:
@@ -62,6 +71,12 @@ def thaimonth(value):
 def fiscal_year_label(value):
     """2567 → ปีงบประมาณ 2567 / FY 2567 (BE in both: BMA names its fiscal years in BE)."""
     return f"ปีงบประมาณ {value}" if _lang().startswith("th") else f"FY {value} BE"
+
+
+@register.filter
+def absolute(value):
+    """−3 → 3: a change's size, for sentences that say "up" or "down" in words."""
+    return None if value is None else abs(value)
 
 
 @register.filter

@@ -1,0 +1,72 @@
+"""Load benchmark: concurrent clients on a mix of the overview, bureau, target and district pages.
+
+Runs ApacheBench (`ab`, Debian's apache2-utils) against a server that is already running — start
+it in production mode first, e.g. `make serve` with PostgreSQL and Redis (see docs/production.md)
+— one `ab` per page at the same time, the clients shared out between them, for each level of
+concurrency. Prints requests per second, failures and the 50th/95th/99th percentiles (ms) per
+page and for the mix (the worst page's percentile: an upper bound). Only 127.0.0.1 or localhost.
+Not a test: it never fails on time.
+
+    .venv/bin/python benchmarks/load.py --base http://127.0.0.1:8000 --clients 10 50 100 --seconds 60
+"""
+import argparse
+import re
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+PAGES = {
+    "overview": "/?as_of=2024-06-07",
+    "bureau": "/bureaus/ENV/?as_of=2024-06-07",
+    "target": "/targets/ENV-TREES/?as_of=2024-06-07",
+    "district": "/districts/1001/?as_of=2024-06-07",
+}
+
+
+def run_ab(url, clients, seconds, language):
+    command = ["ab", "-q", "-t", str(seconds), "-n", "10000000", "-c", str(clients), "-s", "30",
+               "-H", f"Accept-Language: {language}", url]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def parse(output):
+    def number(pattern, default=0.0):
+        found = re.search(pattern, output)
+        return float(found.group(1)) if found else default
+
+    percentiles = {int(p): float(ms) for p, ms in re.findall(r"^\s+(\d+)%\s+(\d+)", output, re.M)}
+    return {
+        "complete": number(r"Complete requests:\s+(\d+)"),
+        "failed": number(r"Failed requests:\s+(\d+)"),
+        "non2xx": number(r"Non-2xx responses:\s+(\d+)"),
+        "rps": number(r"Requests per second:\s+([\d.]+)"),
+        "p50": percentiles.get(50), "p95": percentiles.get(95), "p99": percentiles.get(99),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--clients", type=int, nargs="+", default=[10, 50, 100])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--language", default="th")
+    options = parser.parse_args()
+    if urlsplit(options.base).hostname not in ("127.0.0.1", "localhost"):
+        sys.exit("load tests only run against this machine (127.0.0.1 / localhost)")
+    print(f"{'clients':>7} {'page':<9} {'req/s':>7} {'errors':>6} {'p50':>6} {'p95':>6} {'p99':>6}")
+    for clients in options.clients:
+        share = [clients // len(PAGES) + (1 if i < clients % len(PAGES) else 0) for i in range(len(PAGES))]
+        runs = {name: run_ab(options.base + path, n, options.seconds, options.language)
+                for (name, path), n in zip(PAGES.items(), share) if n}
+        results = {name: parse(run.communicate()[0]) for name, run in runs.items()}
+        for name, r in results.items():
+            print(f"{clients:>7} {name:<9} {r['rps']:>7.1f} {int(r['failed'] + r['non2xx']):>6} "
+                  f"{r['p50'] or 0:>6.0f} {r['p95'] or 0:>6.0f} {r['p99'] or 0:>6.0f}")
+        total = sum(r["rps"] for r in results.values())
+        errors = int(sum(r["failed"] + r["non2xx"] for r in results.values()))
+        worst = {p: max((r[p] or 0) for r in results.values()) for p in ("p50", "p95", "p99")}
+        print(f"{clients:>7} {'mix':<9} {total:>7.1f} {errors:>6} {worst['p50']:>6.0f} {worst['p95']:>6.0f} {worst['p99']:>6.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Rendered public pages kept in the cache, keyed by the data version.
+
+``cached_page`` wraps a read-only view. For an anonymous GET it keys the response by the data
+version, the day (pages default to "as of today"), the language and the full path with its query
+string; a hit is served without computing or rendering anything, and a write (which advances the
+version) makes every earlier entry unreachable at once. Every such response carries an ETag of
+that key and ``Cache-Control: public, no-cache`` — a proxy or browser may keep it but must ask
+again each time, and gets a bodiless 304 while the data is unchanged — so nothing stale is ever
+served. Logged-in people's pages hold their own links and a CSRF token: they are neither cached
+nor shared (``private``).
+"""
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+
+from tracker.caching.versions import current
+
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+
+
+def page_key(request):
+    parts = [str(current()), timezone.localdate().isoformat(), get_language() or "", request.get_full_path()]
+    return "page:" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def _cacheable(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD") and not request.user.is_authenticated
+        and not request.COOKIES.get("messages")  # a message to show once: not a page to share
+    )
+
+
+def _not_modified(request, etag):
+    return etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+
+
+def cached_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        key = page_key(request)
+        etag = f'"{key[5:37]}"'
+        if _not_modified(request, etag):
+            response = HttpResponseNotModified()
+        else:
+            kept = cache.get(key)
+            if kept is not None:
+                status, headers, content = kept
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response[name] = value
+            else:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()  # a TemplateResponse (class-based views) renders lazily
+                if response.status_code == 200 and not response.streaming and not response.cookies:
+                    headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+                    cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+                else:
+                    return response
+        response["ETag"] = etag
+        patch_cache_control(response, public=True, no_cache=True)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+    return wrapper
