@@ -6,7 +6,7 @@ ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: install run test chromium pdf-libs fixtures messages benchmark
+.PHONY: install run serve test chromium pdf-libs fixtures messages benchmark
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ run: install
 	$(BIN)/python manage.py loaddata reference demo_meeting_2567
 	$(BIN)/python manage.py create_demo_accounts --password '$(DEMO_PASSWORD)'
 	$(BIN)/python manage.py runserver $(ADDR)
+
+# Production mode (docs/production.md): DEBUG=0, static files collected, migrations applied,
+# gunicorn with deploy/gunicorn.conf.py. Never loads fixtures or demo accounts. Needs SECRET_KEY
+# and ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL) in the environment; the settings refuse to
+# start without the first two. Behind nginx on the same machine, set BEHIND_PROXY=1.
+serve: export DEBUG := 0
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py tracker.wsgi
 
 # Installs (Chromium too, for the browser tests) and runs the whole suite.
 test: install chromium pdf-libs

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from tracker import health
 from tracker.lib.converters import CodeConverter, MonthConverter
 from tracker.org import views as org_views
 
@@ -18,6 +19,7 @@ accounts = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", org_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
@@ -27,3 +29,4 @@ urlpatterns = [
     path("", include("tracker.meetings.urls")),
 ]
 handler404 = "tracker.dashboard.views.page_not_found"
+handler500 = "tracker.health.server_error"

@@ -5,6 +5,8 @@ coordinators create its meetings and edit their header, reviews, steps and actio
 goes through :mod:`tracker.meetings.recording`; a form with an error is shown again as typed and
 nothing is saved.
 """
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tracker.lib.converters import CODE_PATTERN
 from tracker.meetings import agenda as agendas
 from tracker.meetings.forms import ActionForm, MeetingForm, ReviewForm, StepFormSet
 from tracker.meetings.models import Action, Meeting
@@ -37,7 +40,9 @@ def meeting_list(request):
         targets=Count("reviews", distinct=True),
         open_actions=Count("actions", filter=Q(actions__closed_on__isnull=True), distinct=True),
     ).order_by("-date", "host__code")
-    host = request.GET.get("bureau")
+    host = request.GET.get("bureau", "")
+    if not re.fullmatch(CODE_PATTERN, host):  # a code, or no filter (a NUL byte would reach the database)
+        host = ""
     if host:
         meetings = meetings.filter(host__code=host)
     permissions = permissions_for(request.user)

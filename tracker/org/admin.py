@@ -2,8 +2,20 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.text import capfirst
 
-from tracker.org.models import Bureau, District, Membership, PolicyDimension, Profile, Unit, Zone
+from tracker.org.models import Bureau, District, Membership, PolicyDimension, Profile, Unit, Zone, history_naming
+
+
+class KeepsHistoryAdmin(admin.ModelAdmin):
+    """The delete page lists the history records that name an object as protected, so the admin
+    says it cannot be deleted (a ``pre_delete`` guard refuses it anyway) instead of failing."""
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            protected.extend(f"{capfirst(r._meta.verbose_name)}: {r}" for r in history_naming(obj))
+        return to_delete, model_count, perms_needed, protected
 
 
 @admin.register(PolicyDimension)
@@ -19,7 +31,7 @@ class ZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(KeepsHistoryAdmin):
     list_display = ["code", "name_th", "name_en", "zone"]
     list_filter = ["zone"]
     search_fields = ["code", "name_th", "name_en"]
@@ -32,7 +44,7 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bureau)
-class BureauAdmin(admin.ModelAdmin):
+class BureauAdmin(KeepsHistoryAdmin):
     list_display = ["code", "name_th", "name_en", "abbrev_th", "kind", "english_name_verified"]
     list_filter = ["kind", "english_name_verified"]
     search_fields = ["code", "name_th", "name_en", "abbrev_th"]
@@ -45,7 +57,7 @@ class BureauAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(KeepsHistoryAdmin):
     """All units of either kind: what allocations, results and OKRs point at."""
 
     list_display = ["code", "name_th", "name_en", "kind", "zone"]

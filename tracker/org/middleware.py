@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
 # Reachable without a log-in even when the dashboards need one.
-OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/admin/", "/favicon")
+OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/admin/", "/favicon", "/healthz")
 
 
 def dashboard_login_middleware(get_response):

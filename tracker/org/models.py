@@ -4,9 +4,11 @@ Both kinds of unit live in one table (``Unit``) because every later model — al
 monthly results, OKRs, projects, memberships — points at "a unit" whichever its kind.
 ``Bureau`` and ``District`` are proxies that keep each kind's queries and admin apart.
 """
+from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
+from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -183,6 +185,45 @@ class Bureau(Unit):
         verbose_name_plural = _("bureaus")
 
 
+def history_naming(instance):
+    """The history records (django-simple-history) that name ``instance`` through a foreign key.
+
+    They hold their keys without a database constraint, so deleting ``instance`` would leave them
+    pointing at nothing: a figure "as of" a past day would lose a row it counted. One query per
+    history model with such a key.
+    """
+    concrete = instance._meta.concrete_model
+    records = []
+    for model in apps.get_models():
+        if getattr(model, "instance_type", None) is None:  # not a history model
+            continue
+        for field in model._meta.fields:
+            if field.many_to_one and field.related_model is concrete:
+                records.extend(model.objects.filter(**{field.attname: instance.pk})[:5])
+    return records
+
+
+def refuse_deleting_what_history_names(sender, instance, **kwargs):
+    """A ``pre_delete`` receiver: no unit or target named in a history record is deleted.
+
+    Foreign keys with ``on_delete=PROTECT`` refuse when a current row points at it; this refuses
+    when only a history record does (an allocation removed since, a project moved to another unit).
+    """
+    records = history_naming(instance)
+    if records:
+        raise ProtectedError(
+            f"Cannot delete {instance._meta.verbose_name} {getattr(instance, 'code', instance.pk)}: "
+            f"history records name it ({', '.join(sorted({str(r._meta.verbose_name) for r in records}))}), "
+            "and figures as of past days read them.",
+            set(records),
+        )
+
+
+# A proxy's instances are deleted with the proxy as sender: each kind of unit is guarded.
+for _model in (Unit, District, Bureau):
+    pre_delete.connect(refuse_deleting_what_history_names, sender=_model, dispatch_uid=f"keep_history_{_model.__name__}")
+
+
 class Role(models.TextChoices):
     """What a person may do for a unit. Django's superuser is the admin, above every role."""
 
@@ -199,6 +240,7 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships",
     )
     unit = models.ForeignKey(
+        # A role, not a record of what was done: it goes with its unit.
         Unit, verbose_name=pgettext_lazy("organisation", "unit"), on_delete=models.CASCADE, related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)

@@ -2,6 +2,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.org.admin import KeepsHistoryAdmin
 from tracker.targets import recording
 from tracker.targets.models import Allocation, ClosedMonth, Policy, Result, ResultRevision, Target
 
@@ -27,7 +28,7 @@ class AllocationInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(KeepsHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name_th", "host", "unit_of_measure", "measure", "target_value", "fiscal_year", "deadline"]
     list_filter = ["host", "measure", "unit_of_measure", "fiscal_year", "districts_carry"]
     search_fields = ["code", "name_th", "name_en"]
@@ -109,6 +110,12 @@ class ResultAdmin(admin.ModelAdmin):
             by=request.user,
         )
         obj.pk = saved.pk
+
+    def get_deleted_objects(self, objs, request):
+        # Deleting here keeps the result and its revisions (state "deleted", see ``delete_model``):
+        # only the results are listed, and the revisions that refuse a real deletion do not stop it.
+        objs = list(objs)
+        return [str(obj) for obj in objs], {Result._meta.verbose_name_plural: len(objs)}, set(), []
 
     def delete_model(self, request, obj):
         recording.delete_result(obj, by=request.user)

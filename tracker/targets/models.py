@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When, Window
 from django.db.models.functions import Coalesce, Lag, RowNumber
+from django.db.models.signals import pre_delete
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from tracker.lib import fiscal
 from tracker.lib.bilingual import BilingualName, in_active_language
 from tracker.lib.converters import validate_code
-from tracker.org.models import PolicyDimension, Unit
+from tracker.org.models import PolicyDimension, Unit, refuse_deleting_what_history_names
 
 
 class PolicyManager(models.Manager):
@@ -274,6 +275,11 @@ class Target(BilingualName, models.Model):
         return self.measure == Measure.LEVEL
 
 
+# A target named in history (an allocation since removed, an OKR since moved to another target,
+# a sub-target's or a meeting's record) is not deleted; current rows are protected by their keys.
+pre_delete.connect(refuse_deleting_what_history_names, sender=Target, dispatch_uid="keep_history_Target")
+
+
 class AllocationQuerySet(models.QuerySet):
     def get_by_natural_key(self, target_code, unit_code):
         return self.get(target__code=target_code, unit__code=unit_code)
@@ -308,7 +314,8 @@ class AllocationQuerySet(models.QuerySet):
 class Allocation(models.Model):
     """A unit's share of a target (ค่าเป้าหมายรายเขต)."""
 
-    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="allocations")
+    # PROTECT: an allocation is part of a target's history; the target cannot take it along.
+    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.PROTECT, related_name="allocations")
     unit = models.ForeignKey(Unit, verbose_name=pgettext_lazy("organisation", "unit"), on_delete=models.PROTECT, related_name="allocations")
     value = models.DecimalField(_("allocation"), max_digits=14, decimal_places=3)
 
@@ -419,7 +426,8 @@ class Result(models.Model):
     # Drafts, returned and deleted results never count in a figure.
     COUNTED_STATES = (State.SUBMITTED, State.VERIFIED)
 
-    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="results")
+    # PROTECT: a result is deleted only through ``delete_result``, which keeps it (state "deleted").
+    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.PROTECT, related_name="results")
     unit = models.ForeignKey(Unit, verbose_name=_("reporting unit"), on_delete=models.PROTECT, related_name="results")
     period = models.DateField(_("month"), help_text=_("The first day of the month reported."))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=3)
@@ -580,7 +588,8 @@ class ResultRevisionQuerySet(models.QuerySet):
 class ResultRevision(models.Model):
     """One saved version of a result: what it said, who changed it, and when."""
 
-    result = models.ForeignKey(Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="revisions")
+    # PROTECT: a result with a revision can no longer be deleted, even in bulk (``Result.delete`` refuses one at a time).
+    result = models.ForeignKey(Result, verbose_name=_("result"), on_delete=models.PROTECT, related_name="revisions")
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=3)
     note = models.TextField(_("note"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=Result.State.choices)

@@ -12,11 +12,12 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models.signals import pre_delete
 from django.utils import timezone
 
 from tracker.lib import fiscal
-from tracker.org.models import Unit
-from tracker.targets.models import Allocation, Measure, Result, Target, UnitOfMeasure
+from tracker.org.models import Unit, refuse_deleting_what_history_names
+from tracker.targets.models import Allocation, Measure, Result, ResultRevision, Target, UnitOfMeasure
 
 CUMULATIVE_UNITS = [UnitOfMeasure.TREES, UnitOfMeasure.TONNES, UnitOfMeasure.POINTS, UnitOfMeasure.PARKS, UnitOfMeasure.PEOPLE]
 
@@ -105,13 +106,24 @@ class Command(BaseCommand):
         for start in range(0, len(ids), 20):
             chunk = ids[start : start + 20]
             with transaction.atomic():
+                # Generated rows and their history go together: real targets keep theirs (protected).
+                ResultRevision.objects.filter(result__target__in=chunk).delete()
                 Result.objects.filter(target__in=chunk).delete()
+                Allocation.history.filter(target_id__in=chunk).delete()
                 Allocation.objects.filter(target__in=chunk).delete()
             progress.add(len(chunk))
         progress.finish()
-        # Sub-targets first: a parent is protected while it has children.
-        Target.objects.filter(pk__in=ids, parent__isnull=False).delete()
-        Target.objects.filter(pk__in=ids).delete()
+        # The guard that keeps real targets named in history from deletion is lifted for the
+        # generated ones only, whose history goes with them.
+        pre_delete.disconnect(sender=Target, dispatch_uid="keep_history_Target")
+        try:
+            with transaction.atomic():
+                # Sub-targets first: a parent is protected while it has children.
+                Target.objects.filter(pk__in=ids, parent__isnull=False).delete()
+                Target.objects.filter(pk__in=ids).delete()
+                Target.history.filter(id__in=ids).delete()
+        finally:
+            pre_delete.connect(refuse_deleting_what_history_names, sender=Target, dispatch_uid="keep_history_Target")
 
     def create_targets(self, prefix, years, per_year, hosts):
         rng = self.rng
