@@ -40,7 +40,8 @@ def audit(page, url):
 @pytest.mark.parametrize("language", ["th", "en"])
 def test_no_serious_accessibility_violation_on_any_page(site, browser, language):
     assert AXE.exists(), f"axe-core is not installed: run npm ci ({AXE})"
-    context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as an inline script, which our CSP rightly refuses (tests/browser/test_csp.py).
+    context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     found, blocking = [], []
     try:
@@ -72,7 +73,8 @@ STAFF_PASSWORD = "ต้นไม้-ล้านต้น-2567"
 def test_no_serious_accessibility_violation_on_the_staff_pages(site, browser, language):
     with override_settings(DEBUG=True):
         call_command("create_demo_accounts", password=STAFF_PASSWORD, verbosity=0)
-    context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as an inline script, which our CSP rightly refuses (tests/browser/test_csp.py).
+    context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     blocking = []
     try:
