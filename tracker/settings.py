@@ -228,15 +228,14 @@ if not DEBUG:
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Content-Security-Policy (django-csp): every script, stylesheet, font and image from our own
-# origin; no inline script, no inline <style>. Charts draw on canvas and set sizes through the
-# CSSOM, which a CSP does not govern. Style *attributes* are still allowed because two dashboard
-# templates position the progress bars and the tile map with them (see docs/production.md).
+# origin; no inline script, no inline <style>, no style attribute (bar widths and the tile map's
+# places are classes: static/css/positions.css). Charts draw on canvas and set sizes through the
+# CSSOM, which a CSP does not govern.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],

@@ -206,7 +206,7 @@ def target(request, code):
     comparisons = since.compare(family, figures, since_choice.since, as_of, districts=districts)
     return render(request, "dashboard/target.html", _page_context(
         request, as_of, item.fiscal_year, form, since_choice, target=item, comparison=comparisons.get(item.pk), figure=figure, table=table, table_filter=table_filter,
-        children=[figures[t.pk] for t in family[1:]], tiles=_tiles(figure.districts), tile_columns=tilemap.COLUMNS,
+        children=[figures[t.pk] for t in family[1:]], tiles=_tiles(figure.districts),
         chart_data=charts.target_chart_data(figure, language), bands=list(Band),
         laggards=laggards(figure) if figure.has_results and item.districts_carry else None,
         history=list(ResultRevision.objects.history_for(target=item, as_of=as_of, limit=HISTORY_SHOWN)),

@@ -80,11 +80,11 @@ def absolute(value):
 
 
 @register.filter
-def bar_width(value):
-    """A percent clipped to 0–100 for a progress bar's width."""
+def bar_step(value):
+    """A percent as a whole number 0–100, the class of a bar's width (static/css/positions.css)."""
     if value is None:
-        return "0"
-    return f"{max(Decimal(0), min(Decimal(100), Decimal(value))):.2f}"
+        return 0
+    return int(max(Decimal(0), min(Decimal(100), Decimal(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @register.filter
