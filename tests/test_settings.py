@@ -9,7 +9,10 @@ from django.conf import settings
 
 
 def run_check(**env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the test run's own (the Makefile sets it for live-server tests):
+    # a deployment never has it, and check --deploy rightly objects to it.
+    unset = ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"], cwd=settings.BASE_DIR, env=environment,
@@ -60,7 +63,10 @@ def test_check_deploy_says_when_hsts_preload_is_off():
 
 
 def run_request(path, headers, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the test run's own (the Makefile sets it for live-server tests):
+    # a deployment never has it, and check --deploy rightly objects to it.
+    unset = ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(DJANGO_SETTINGS_MODULE="tracker.settings", **env)
     code = (
         "import django, json\ndjango.setup()\nfrom django.test import Client\n"

@@ -70,7 +70,7 @@ def test_district_page_puts_the_targets_furthest_behind_first(client):
         "ENV-WASTE-POINTS", "ENV-PARKS", "ENV-WASTE-COLLECTION", "ENV-WASTE-SEPARATION", "ENV-TREES", "ENV-TREES-PERENNIAL",
     ]
     months = re.search(r'id="district-months">.*?</table>', html, flags=re.S).group(0)
-    assert text_of(months).index("จุดรวมขยะ") < text_of(months).index("ปลูกต้นไม้")
+    assert text_of(months).index("จุดทิ้งขยะ") < text_of(months).index("ปลูกต้นไม้")
 
 
 # 2. The band filter speaks as the band chips do.
@@ -114,7 +114,7 @@ def test_target_no_one_has_reported_shows_an_empty_state(client):
     html = page_html(client, f"/targets/ENV-WASTE-POINTS/?{AS_OF}", HTTP_ACCEPT_LANGUAGE="en")
     empty = re.search(r'<section class="panel empty-state" id="no-results".*?</section>', html, flags=re.S)
     assert empty and "No result has been reported yet" in text_of(empty.group(0))
-    assert "2,473 in all" in text_of(empty.group(0))
+    assert "2,473 points in all" in text_of(empty.group(0))
     for absent in ("<canvas", 'class="tilemap"', "target-chart-data", "chart.umd", 'id="laggards"'):
         assert absent not in html, absent
     assert len(district_codes(html)) == 50  # the allocations still show

@@ -38,7 +38,7 @@ def band_counts(html):
 
 
 @pytest.mark.parametrize("language, labels, not_reporting", [
-    ("th", ["ปลูกต้นไม้", "สวน 15 นาที", "ผลสะสมถึงปัจจุบัน", "ต้น"], "ยังไม่รายงานผล"),
+    ("th", ["ปลูกต้นไม้", "สวน 15 นาที", "ผลการดำเนินงานสะสม", "ต้น"], "ยังไม่รายงานผล"),
     ("en", ["Trees planted", "15-minute parks", "Result to date", "trees"], "Not reporting yet"),
 ])
 def test_the_brief_shows_the_figures_the_meeting_saw(client, seed, language, labels, not_reporting):

@@ -2,6 +2,7 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Unit
@@ -27,7 +28,7 @@ class OkrFilter(django_filters.FilterSet):
     )
     is_bound = django_filters.BooleanFilter(
         label=_("Bound to projects"),
-        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+        widget=forms.Select(choices=[("", _("All")), ("true", pgettext_lazy("OKR bound to projects", "Yes")), ("false", pgettext_lazy("OKR bound to projects", "No"))]),
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tracker.dashboard.templatetags.tracker import band_text, num, pct, thaidate
 from tracker.okrs.models import Okr, Project
@@ -181,7 +182,7 @@ class OkrTable(tables.Table):
     target = tables.Column(verbose_name=_("Target"), order_by=("target__code",))
     fiscal_year = tables.Column(verbose_name=_("Fiscal year"))
     project_count = NumberColumn(verbose_name=_("Projects bound"))
-    is_bound = tables.BooleanColumn(verbose_name=_("Bound to projects"), yesno=(_("Yes"), _("No")))
+    is_bound = tables.BooleanColumn(verbose_name=_("Bound to projects"), yesno=(pgettext_lazy("OKR bound to projects", "Yes"), pgettext_lazy("OKR bound to projects", "No")))
 
     export_keys = {
         "code": "okr_code", "name": "okr", "target": "target_code",

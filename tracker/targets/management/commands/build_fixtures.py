@@ -48,7 +48,8 @@ MONTHS = [datetime.date(2023 + (m >= 1 and m < 10), m, 1) for m in (10, 11, 12, 
 MEETING = datetime.date(2024, 6, 7)
 SEED = 2567
 
-DEMO_NOTE_TH = "ยอดรวมตามรายงานการประชุม 7 มิ.ย. 2567; การกระจายรายเขตเป็นข้อมูลสาธิต"
+# "ผลที่รายงานต่อที่ประชุม", not "รายงานการประชุม" (the official minutes); no semicolon in Thai.
+DEMO_NOTE_TH = "ยอดรวมตามผลที่รายงานต่อที่ประชุมเมื่อวันที่ 7 มิถุนายน 2567 การกระจายรายเขตเป็นข้อมูลสาธิต"
 DEMO_NOTE_EN = "Totals as reported to the 7 June 2024 meeting; the per-district split is invented demo data"
 
 # Problems and obstacles noted by the districts furthest behind (invented, and marked so).
@@ -134,7 +135,9 @@ class Command(BaseCommand):
         for number, row in enumerate(read_tsv(data / "policy_dimensions.tsv"), start=1):
             objects.append({"model": "org.policydimension", "fields": {"number": number, "name_th": row["name_th"], "name_en": row["name_en"]}})
         for row in read_tsv(data / "zones.tsv"):
-            objects.append({"model": "org.zone", "fields": {"number": int(row["zone"]), "name_th": row["name_th"], "name_en": row["name_en"]}})
+            # BMA's official names carry เขต (กลุ่มเขตกรุงธนใต้); zones.tsv writes กลุ่มกรุงธนใต้.
+            name_th = row["name_th"] if row["name_th"].startswith("กลุ่มเขต") else row["name_th"].replace("กลุ่ม", "กลุ่มเขต", 1)
+            objects.append({"model": "org.zone", "fields": {"number": int(row["zone"]), "name_th": name_th, "name_en": row["name_en"]}})
         for row in read_tsv(data / "districts.tsv"):
             objects.append({"model": "org.unit", "fields": {
                 "code": row["code"], "kind": "district", "name_th": row["name_th"].replace("ราษฏร์", "ราษฎร์"),
@@ -318,7 +321,7 @@ class Demo:
         self.results("ENV-PARKS", [self.spread(o, zero_share=0.5) for o in opened], goals=allocation)
 
     def collection(self):
-        self.target("ENV-WASTE-COLLECTION", "ร้อยละของอาคารและบ้านเรือนที่ได้รับการเก็บขนมูลฝอยอย่างน้อย 2 ครั้งต่อสัปดาห์",
+        self.target("ENV-WASTE-COLLECTION", "ร้อยละของอาคารและหลังคาเรือนในเขตที่สามารถจัดเก็บขยะได้ไม่น้อยกว่า 2 ครั้งต่อสัปดาห์",
                     "Buildings and households whose waste is collected at least twice a week", "ENV-WASTE", "percent",
                     100, 4, measure="level", low=50, high=100, decimals=2)
         self.allocations("ENV-WASTE-COLLECTION", [100] * len(self.districts))
@@ -357,7 +360,7 @@ class Demo:
         self.results("ENV-WASTE-SEPARATION", [self.spread(t) for t in totals], goals=allocation)
 
     def points(self):
-        self.target("ENV-WASTE-POINTS", "จุดรวมขยะส่วนกลางในหมู่บ้าน", "Central waste points in villages", "ENV-WASTE",
+        self.target("ENV-WASTE-POINTS", "จุดทิ้งขยะกลางในหมู่บ้าน", "Central waste points in villages", "ENV-WASTE",
                     "points", REPORT["points"]["target"], 6)
         self.allocations("ENV-WASTE-POINTS", split(REPORT["points"]["target"], self.weights(0.2, 1.8)))
 
