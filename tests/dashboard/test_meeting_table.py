@@ -212,7 +212,7 @@ def test_bureau_page_query_budget_with_the_charts(client, django_assert_max_num_
 @pytest.mark.parametrize("url", ["/", "/bureaus/ENV/", "/districts/1001/"])
 def test_bad_fiscal_year_keeps_the_date(client, url):
     html = page_html(client, f"{url}?as_of=2024-06-07&fy=abc")
-    assert re.search(r'<span class="as-of-text">7 มิ.ย. 2567 · ปีงบประมาณ 2567', html)
+    assert re.search(r'<span class="as-of-text">7 มิ.ย. 2567 · ปีงบประมาณ พ.ศ. 2567', html)
     assert 'class="form-error"' in html
 
 

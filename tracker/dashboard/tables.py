@@ -14,9 +14,8 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from tracker.dashboard.templatetags.tracker import band_text, num, pct, thaidate
 from tracker.okrs.models import Okr, Project

@@ -69,8 +69,8 @@ def thaimonth(value):
 
 @register.filter
 def fiscal_year_label(value):
-    """2567 → ปีงบประมาณ 2567 / FY 2567 (BE in both: BMA names its fiscal years in BE)."""
-    return f"ปีงบประมาณ {value}" if _lang().startswith("th") else f"FY {value} BE"
+    """2567 → ปีงบประมาณ พ.ศ. 2567 / FY 2567 BE (BE in both: BMA names its fiscal years in BE)."""
+    return f"ปีงบประมาณ พ.ศ. {value}" if _lang().startswith("th") else f"FY {value} BE"
 
 
 @register.filter
