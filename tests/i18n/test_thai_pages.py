@@ -48,6 +48,12 @@ def test_counts_carry_their_unit(client, url):
     assert "บันทึกค่าเป้าหมายรายเขตแล้ว รวมทั้งสิ้น 2,473 จุด" in thai_text(client, url)
 
 
+def test_the_bureau_pages_okr_and_project_counts_carry_their_unit(client):
+    summary = text_of(re.search(r'<dl class="headline okr-summary">(.*?)</dl>', page_html(
+        client, "/bureaus/ENV/" + AS_OF, HTTP_ACCEPT_LANGUAGE="th"), flags=re.S).group(1))
+    assert "26 OKR" in summary and "97 โครงการ/กิจกรรม" in summary and "92 โครงการ/กิจกรรม" in summary
+
+
 def test_the_bureau_page_names_the_districts_furthest_behind(client):
     text = thai_text(client, "/bureaus/ENV/")
     assert "เขตที่มีผลการดำเนินงานต่ำสุด:" in text
