@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from tracker.org.models import Profile, Unit
 from tracker.targets import progress
@@ -91,8 +92,8 @@ def test_the_admin_cannot_backdate_a_result(admin_client, meeting_day):
     response = post_result(admin_client, target=target.pk, unit=unit.pk, period="2024-06-01", value="50000")
     assert response.status_code == 302, response.content.decode()[:2000]
     result = Result.objects.get(target=target, unit=unit, period=datetime.date(2024, 6, 1))
-    assert result.entered_at.date() == datetime.date.today()
-    assert result.revisions.get().changed_at.date() == datetime.date.today()
+    assert timezone.localdate(result.entered_at) == timezone.localdate()  # in Bangkok, whatever the hour in UTC
+    assert timezone.localdate(result.revisions.get().changed_at) == timezone.localdate()
     assert progress.compute([target], meeting_day)[target.pk].result == 218_910
 
 
