@@ -6,7 +6,7 @@ ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: install run serve test chromium pdf-libs fixtures messages benchmark
+.PHONY: install run serve test chromium nginx pdf-libs fixtures messages benchmark
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,12 +40,16 @@ serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py tracker.wsgi
 
-# Installs (Chromium too, for the browser tests) and runs the whole suite.
-test: install chromium pdf-libs
+# Installs (Chromium for the browser tests, nginx for the proxy's page store) and runs the whole suite.
+test: install chromium nginx pdf-libs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# Debian's nginx, only to test deploy/nginx in front of the live server (tests/browser/test_proxy_cache.py).
+nginx:
+	@test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null)
 
 # WeasyPrint (the meeting brief's PDF) lays out text with Debian's Pango; DejaVu draws the few
 # symbols (✔ ≥ …) that Sarabun lacks.

@@ -1,19 +1,29 @@
 """Load benchmark: concurrent clients on a mix of the overview, bureau, target and district pages.
 
-Runs ApacheBench (`ab`, Debian's apache2-utils) against a server that is already running — start
-it in production mode first, e.g. `make serve` with PostgreSQL and Redis (see docs/production.md)
-— one `ab` per page at the same time, the clients shared out between them, for each level of
-concurrency. Prints requests per second, failures and the 50th/95th/99th percentiles (ms) per
-page and for the mix (the worst page's percentile: an upper bound). Only 127.0.0.1 or localhost.
-Not a test: it never fails on time.
+Runs ApacheBench (`ab`, Debian's apache2-utils), one `ab` per page at the same time, the clients
+shared out between them, for each level of concurrency. Prints requests per second, failures and
+the 50th/95th/99th percentiles (ms) per page and for the mix (the worst page's percentile: an upper
+bound). Only 127.0.0.1 or localhost. Not a test: it never fails on time.
+
+Against a server already running (`make serve` with PostgreSQL and Redis, docs/production.md):
 
     .venv/bin/python benchmarks/load.py --base http://127.0.0.1:8000 --clients 10 50 100 --seconds 60
+
+or let it start the production set-up itself on free ports (benchmarks/servers.py: gunicorn with
+deploy/gunicorn.conf.py, behind nginx with deploy/nginx/ — or exposed directly with `--start
+gunicorn`; `--no-page-cache` sets PAGE_CACHE_SECONDS=0), with the database of DATABASE_URL and the
+cache of REDIS_URL:
+
+    DATABASE_URL=postgres://… REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/python benchmarks/load.py --start nginx
 """
 import argparse
 import re
 import subprocess
 import sys
+import tempfile
 from urllib.parse import urlsplit
+
+from servers import HOST, free_port, start_gunicorn, start_nginx, stop, wait_for
 
 PAGES = {
     "overview": "/?as_of=2024-06-07",
@@ -46,11 +56,38 @@ def parse(output):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--base", default="http://127.0.0.1:8000", help="a server already running (without --start)")
+    parser.add_argument("--start", choices=["nginx", "gunicorn"], help="start gunicorn, behind nginx or exposed directly")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers with --start (default 5, as on 2 cores)")
+    parser.add_argument("--no-page-cache", action="store_true", help="with --start: PAGE_CACHE_SECONDS=0")
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50, 100])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--language", default="th")
     options = parser.parse_args()
+    if not options.start:
+        return measure(options)
+    gunicorn = nginx = None
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            gunicorn_port = free_port()
+            extra = {"PAGE_CACHE_SECONDS": "0"} if options.no_page_cache else {}
+            gunicorn = start_gunicorn(gunicorn_port, options.workers, folder, **extra)
+            wait_for(gunicorn_port, "/healthz")
+            port = gunicorn_port
+            if options.start == "nginx":
+                port = free_port()
+                nginx = start_nginx(port, gunicorn_port, folder)
+                wait_for(port, "/healthz")
+            options.base = f"http://{HOST}:{port}"
+            print(f"# {options.start}{' → gunicorn' if nginx else ''}, {options.workers} sync workers, page cache "
+                  f"{'off' if options.no_page_cache else 'on'}, {options.seconds} s per level")
+            measure(options)
+        finally:
+            stop(nginx)
+            stop(gunicorn)
+
+
+def measure(options):
     if urlsplit(options.base).hostname not in ("127.0.0.1", "localhost"):
         sys.exit("load tests only run against this machine (127.0.0.1 / localhost)")
     print(f"{'clients':>7} {'page':<9} {'req/s':>7} {'errors':>6} {'p50':>6} {'p95':>6} {'p99':>6}")

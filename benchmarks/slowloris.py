@@ -10,29 +10,24 @@ seconds and closes everything. Only 127.0.0.1: there is no option for another ho
 times are capped (``MAX_SOCKETS``, ``MAX_DURATION``).
 
 ``--compare`` starts, on free local ports, gunicorn with deploy/gunicorn.conf.py exposed directly,
-then the same gunicorn behind nginx with deploy/nginx/tracker-proxy.conf, attacks each and prints
+then the same gunicorn behind nginx with deploy/nginx/tracker-proxy.conf (benchmarks/servers.py), attacks each and prints
 a table; it needs Debian's nginx and a database the app can read (DATABASE_URL, or db.sqlite3
 after ``make run``). A benchmark: it prints figures and never fails on them.
 """
 import argparse
-import os
-import shutil
 import signal
 import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-HOST = "127.0.0.1"  # the only host this script ever connects to
+from servers import HOST, free_port, start_gunicorn, start_nginx, stop, wait_for
+
 MAX_SOCKETS = 1000
 MAX_DURATION = 300
-BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def slow_socket(port, stop, interval, opened):
@@ -106,80 +101,6 @@ def summary(results):
     }
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port, path, seconds=60):
-    ends = time.monotonic() + seconds
-    while time.monotonic() < ends:
-        if probe(port, path, 2) is not None:
-            return
-        time.sleep(0.5)
-    raise SystemExit(f"nothing answered on {HOST}:{port} within {seconds} s")
-
-
-def start_gunicorn(port, workers, folder):
-    env = {
-        **os.environ, "DEBUG": "0", "SECRET_KEY": os.getenv("SECRET_KEY", "benchmark-" + "x1y2z3" * 10),
-        "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
-        "GUNICORN_BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": str(workers),
-        "XDG_RUNTIME_DIR": str(folder),  # gunicorn's control socket, away from any other gunicorn's
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=BASE_DIR, env=env, check=True,
-    )
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    return subprocess.Popen(
-        [gunicorn, "-c", "deploy/gunicorn.conf.py", "tracker.wsgi"], cwd=BASE_DIR, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-
-
-def start_nginx(port, upstream_port, folder):
-    """nginx in the foreground on ``port``, proxying as deploy/nginx/tracker-proxy.conf says."""
-    user = "user nobody nogroup;" if os.geteuid() == 0 else ""
-    config = folder / "nginx.conf"
-    config.write_text(f"""
-{user}
-worker_processes 1;
-daemon off;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    upstream tracker_app {{ server {HOST}:{upstream_port} fail_timeout=0; }}
-    server {{
-        listen {HOST}:{port};
-        include {BASE_DIR / "deploy" / "nginx" / "tracker-proxy.conf"};
-    }}
-}}
-""")
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    return subprocess.Popen(
-        [nginx, "-c", str(config), "-p", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def stop(process):
-    if process and process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
 def compare(options):
     rows = []
     gunicorn_port, nginx_port = free_port(), free_port()
@@ -190,7 +111,7 @@ def compare(options):
             wait_for(gunicorn_port, options.path)
             for name, port in (("gunicorn sync, exposed directly", gunicorn_port), ("nginx → gunicorn sync", None)):
                 if port is None:
-                    nginx = start_nginx(nginx_port, gunicorn_port, Path(folder))
+                    nginx = start_nginx(nginx_port, gunicorn_port, folder)
                     port = nginx_port
                     wait_for(port, options.path)
                 print(f"{name}: {options.sockets} slow sockets for {options.duration} s on port {port}", flush=True)

@@ -22,14 +22,27 @@ graceful_timeout = 30
 # nginx speaks HTTP/1.0 to us and closes the connection: no keep-alive to hold a worker.
 keepalive = 2
 
-# WeasyPrint and openpyxl keep memory once used: a worker is replaced after about a thousand
-# requests, at staggered times so that they are not all restarting at once.
-max_requests = int(os.getenv("GUNICORN_MAX_REQUESTS", "1000"))
-max_requests_jitter = 100
+# WeasyPrint and openpyxl keep memory once used: a worker is replaced after about 20,000 requests,
+# at staggered times so that they are not all restarting at once. Not much sooner: a replaced
+# worker opens new database and cache connections, and under a meeting room's load (~1,000
+# requests/s) replacing one every second (max_requests 1,000) tripled the 99th percentile
+# (benchmarks/README.md).
+max_requests = int(os.getenv("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = 2000
 
 # Load Django once in the master: workers start faster and share memory pages. Database
 # connections are opened lazily in each worker, never inherited.
 preload_app = True
+
+
+
+def when_ready(server):
+    """In the master, once Django is loaded: compile the templates and load the catalogues, so a
+    new or replaced worker does not do it on its first requests (tracker/warmup.py)."""
+    from tracker.warmup import warm_up
+
+    server.log.info("warm-up: %d templates compiled", warm_up())
+
 
 # X-Forwarded-Proto is believed from the local nginx only.
 forwarded_allow_ips = os.getenv("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -206,3 +206,12 @@ def test_pages_may_not_be_framed(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_warm_up_compiles_every_template_without_touching_the_database(django_assert_num_queries, db):
+    from tracker.warmup import template_names, warm_up
+
+    with django_assert_num_queries(0):
+        compiled = warm_up()
+    assert compiled == len(list(template_names())) > 40
+    assert "dashboard/overview.html" in template_names()

@@ -34,6 +34,7 @@ def test_public_pages_set_no_cookie_and_may_be_kept_by_a_proxy_that_asks_again(c
     assert not response.cookies, url
     assert "public" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
     assert response.has_header("ETag")
+    assert response["X-Accel-Expires"] == "@1"  # nginx: keep it, already expired (deploy/nginx)
 
 
 def test_an_unchanged_page_answers_304_to_its_etag(client):
@@ -68,6 +69,7 @@ def test_a_logged_in_persons_page_is_private_and_not_cached(client, django_asser
     client.get("/targets/ENV-TREES/")
     response = client.get("/targets/ENV-TREES/")
     assert "private" in response["Cache-Control"] and not response.has_header("ETag")
+    assert not response.has_header("X-Accel-Expires")  # never stored by nginx
 
 
 def test_the_day_is_part_of_the_key_for_pages_as_of_today(client, clock):

@@ -68,6 +68,9 @@ def cached_page(view):
                 else:
                     return response
         response["ETag"] = etag
+        # nginx (deploy/nginx) may store the page, already expired: it asks again every time, with
+        # If-None-Match, and serves its copy on our 304. nginx never passes this header on.
+        response["X-Accel-Expires"] = "@1"
         patch_cache_control(response, public=True, no_cache=True)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
