@@ -1,22 +1,10 @@
 """Template filters of the meeting pages: signed changes, and an action's state on a day."""
 from django import template
 
-from tracker.dashboard.templatetags.tracker import num
+from tracker.dashboard.templatetags.tracker import signed
 
 register = template.Library()
-
-
-@register.filter
-def signed(value, decimals=0):
-    """A change with its sign: +3, −1.25 (a true minus sign), ±0."""
-    if value is None:
-        return "–"
-    shown = num(abs(value), decimals)
-    if value > 0:
-        return f"+{shown}"
-    if value < 0:
-        return f"\u2212{shown}"
-    return f"±{shown}"
+register.filter("signed", signed)
 
 
 @register.filter

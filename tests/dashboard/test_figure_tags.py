@@ -1,0 +1,30 @@
+"""The Python tags that draw the figures (status chip, bar, result, band counts, trend, overview rows)."""
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tracker.dashboard.templatetags.tracker import WORDS, code_url, words
+
+
+@pytest.mark.parametrize("name,code", [("dashboard:target", "ENV-TREES"), ("dashboard:bureau", "ENV"), ("dashboard:district", "1001")])
+def test_code_url_is_reverse(name, code):
+    assert code_url(name, code) == reverse(name, args=[code])
+
+
+def test_words_are_translated_once_per_language_as_the_templates_translate_them():
+    with translation.override("th"):
+        thai = words()
+        assert thai["%% of target"] == "% ของค่าเป้าหมาย"  # the template's "% of target", one entry in the catalogue
+        assert thai["districts"] == "เขต"
+        assert all(thai[message] != message for message in WORDS), "every word has its Thai"
+    with translation.override("en"):
+        assert words()["%% of target"] == "% of target"
+
+
+def test_the_overview_rows_carry_each_targets_figures(client, meeting_day, db):
+    html = client.get(f"/?as_of={meeting_day}", HTTP_ACCEPT_LANGUAGE="th").content.decode()
+    row = html[html.index('data-target="ENV-TREES"'):]
+    row = row[:row.index("</tr>")]
+    assert '<a href="/targets/ENV-TREES/?as_of=2024-06-07">' in row
+    assert 'data-label="% ของค่าเป้าหมาย"' in row and "218,910" in row
+    assert 'class="band-counts"' in row and 'class="bar"' in row and 'class="status status-' in row
