@@ -52,6 +52,7 @@ from tracker.org.models import Unit
 from tracker.targets.models import Allocation, Result, Target
 
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)
 AT_RISK_SHARE = Decimal("0.75")
 LAGGING_SHOWN = 5
 
@@ -323,42 +324,51 @@ def compute(targets, as_of, districts=None, monthly=True):
     return progress
 
 
-def may_report(target, unit, allocations):
-    """Whether ``unit``'s results count for ``target`` (the rule of ``Target.reporting_error``)."""
-    if target.districts_carry:
-        return unit.is_district and unit.pk in allocations
-    return unit.pk == target.host_id or unit.pk in allocations
-
-
 def _target_progress(target, as_of, units, per_unit, latest, first, allocations, monthly, district_ids):
     """One target's progress; ``per_unit`` holds this target's aggregate row of each unit
     (total, unverified part, last period, last entered); ``district_ids``: the districts among ``units``."""
     level = target.is_level
-    # Results from units that may not report on the target (written around the rules) never count.
-    per_unit = {u: row for u, row in per_unit.items() if may_report(target, units[u], allocations)}
+    # Results from units that may not report on the target (written around the rules) never count
+    # (the rule of ``Target.reporting_error``: the districts with an allocation of a target shared
+    # out to districts; otherwise the host or a unit given an allocation).
+    if target.districts_carry:
+        allowed = district_ids.intersection(allocations)
+    else:
+        allowed = {target.host_id, *allocations}
+    per_unit = {u: row for u, row in per_unit.items() if u in allowed}
     unit_ids = set(allocations) | set(per_unit)
     if target.districts_carry:
         unit_ids |= district_ids
 
+    # The loop below runs for every unit of every target (10,000 times for the overview at city
+    # scale): percent_of and band_for are written out in it.
+    band_low, band_high, target_value, target_pk = target.band_low, target.band_high, target.target_value, target.pk
     rows = []
     for unit_id in unit_ids:
-        unit = units[unit_id]
         row = per_unit.get(unit_id)
-        value, unverified, latest_verified = None, None, True
+        value, unverified, latest_verified, last_period = None, None, True, None
         if row is not None:
+            last_period = row[2]
             if level:
-                value, latest_verified = latest[target.pk, unit_id]
+                value, latest_verified = latest[target_pk, unit_id]
             else:
-                value, unverified = row[0], row[1] or Decimal(0)
-        goal = allocations.get(unit_id)
+                value, unverified = row[0], row[1] or ZERO
+        allocation = goal = allocations.get(unit_id)
         if goal is None and level:
-            goal = target.target_value
-        pct = percent_of(value, goal)
-        band = band_for(pct, target.band_low, target.band_high) if value is not None else Band.NONE
-        rows.append(UnitProgress(
-            unit, allocations.get(unit_id), value, pct, band, row and row[2],
-            unverified=unverified, latest_verified=latest_verified,
-        ))
+            goal = target_value
+        if value is None:
+            pct, band = None, Band.NONE
+        else:
+            pct = value * HUNDRED / goal if goal else None
+            if pct is None:
+                band = Band.NONE
+            elif pct >= band_high:
+                band = Band.HIGH
+            elif pct >= band_low:
+                band = Band.MIDDLE
+            else:
+                band = Band.LOW
+        rows.append(UnitProgress(units[unit_id], allocation, value, pct, band, last_period, None, unverified, latest_verified))
     rows.sort(key=lambda u: u.unit.code)
     _rank(rows)
 
@@ -378,7 +388,7 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
 
     counts = {band.value: 0 for band in Band}
     for u in rows:
-        if u.unit.is_district or not target.districts_carry:
+        if not target.districts_carry or u.unit.pk in district_ids:
             counts[u.band] += 1
 
     return TargetProgress(
