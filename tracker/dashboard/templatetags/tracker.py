@@ -157,6 +157,9 @@ WORDS = [
     gettext_noop("unchanged since %(day)s"), gettext_noop("Result / target"), gettext_noop("%% of target"),
     gettext_noop("Status"), gettext_noop("reported by the host"), gettext_noop("Last reported"),
     gettext_noop("not yet reported"), gettext_noop("Who has reported %(month)s: %(r)s / %(a)s"),
+    gettext_noop("When"), gettext_noop("District"), gettext_noop("Target"), gettext_noop("Month"),
+    gettext_noop("Change"), gettext_noop("Value"), gettext_noop("By"), gettext_noop("Reason for returning"),
+    gettext_noop("the system"), gettext_noop("Z%(n)s"),
 ]
 
 
@@ -344,3 +347,65 @@ def overview_rows(context, figures):
             labels[4], last,
         ))
     return mark_safe("\n".join(rows))
+
+
+@register.simple_tag(takes_context=True)
+def history_rows(context, history, show_unit=False, show_target=False):
+    """The rows of the history of results (dashboard/_history.html), drawn here: 50 rows of eight
+    cells were a sixth of the target page's time as a template."""
+    w = words()
+    keep = context.get("keep", "")
+    label = {m: conditional_escape(w[m]) for m in ("When", "District", "Target", "Month", "Change", "Value", "By", "Reason for returning")}
+    rows = []
+    for revision in history:
+        result = revision.result
+        target, unit = result.target, result.unit
+        changed_at = timezone.localtime(revision.changed_at)
+        cells = [format_html(
+            '<td data-label="{}"><time datetime="{}">{} {}</time></td>',
+            label["When"], changed_at.isoformat(), fiscal.format_date(changed_at.date(), _lang()), f"{changed_at:%H:%M}",
+        )]
+        if show_unit:
+            name = format_html('<a href="{}{}">{}</a>', code_url("dashboard:district", unit.code), keep, unit.name) if unit.is_district else unit.name
+            cells.append(format_html('<td data-label="{}">{}</td>', label["District"], name))
+        if show_target:
+            cells.append(format_html(
+                '<td data-label="{}"><a href="{}{}">{}</a></td>', label["Target"], code_url("dashboard:target", target.code), keep, target.name,
+            ))
+        value = format_html(
+            "{}{}{}",
+            format_html('<span class="old-value">{}</span> → ', num(revision.previous_value, target.decimals)) if revision.value_changed else "",
+            num(revision.value, target.decimals), "%" if target.is_level else "",
+        )
+        by = revision.changed_by
+        cells += [
+            format_html('<td data-label="{}">{}</td>', label["Month"], thaimonth(result.period)),
+            format_html('<td data-label="{}"><span class="state state-{}">{}</span></td>', label["Change"], revision.state, revision.action_label),
+            format_html('<td class="num" data-label="{}">{}</td>', label["Value"], value),
+            format_html('<td data-label="{}">{}</td>', label["By"], (by.get_full_name() or by.username) if by else w["the system"]),
+            format_html('<td data-label="{}">{}</td>', label["Reason for returning"], revision.comment or ""),
+        ]
+        rows.append(format_html(
+            '<tr data-revision="{}" data-action="{}">\n{}\n</tr>', revision.pk, revision.action, mark_safe("\n".join(cells)),
+        ))
+    return mark_safe("\n".join(rows))
+
+
+@register.simple_tag(takes_context=True)
+def tile_links(context, tiles):
+    """The tile map's 50 squares (dashboard/target.html), one link each, drawn here."""
+    w = words()
+    keep = context.get("keep", "")
+    return mark_safe("\n".join(
+        format_html(
+            '<a class="tile band-{} {} r-{} c-{}"\n       href="{}{}" title="{}: {}">\n'
+            '      <span class="tile-name">{}</span>\n      <span class="tile-pct">{}</span>\n'
+            '      <span class="tile-zone">{}</span>\n    </a>',
+            tile["unit"].band, tile["edges"], tile["row"], tile["col"],
+            code_url("dashboard:district", tile["unit"].unit.code), keep, tile["unit"].unit.name, pct(tile["unit"].percent),
+            tile["unit"].unit.short_name,
+            f"{num(tile['unit'].percent_display, 0)}%" if tile["unit"].percent is not None else "–",
+            _sentence(w["Z%(n)s"], n=tile["unit"].unit.zone.number),
+        )
+        for tile in tiles
+    ))
