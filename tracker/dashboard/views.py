@@ -53,8 +53,9 @@ def _page_context(request, as_of, fy, form, since_choice=None, **extra):
 def _tree(figures):
     """Top-level targets in order, each followed by its sub-targets (for indented lists)."""
     ordered = []
+    shown = {f.target.pk for f in figures}
     for figure in figures:
-        if figure.target.parent_id is None or all(f.target.pk != figure.target.parent_id for f in figures):
+        if figure.target.parent_id is None or figure.target.parent_id not in shown:
             ordered.append(figure)
             ordered.extend(figure.children)
     return ordered

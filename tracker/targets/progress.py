@@ -294,7 +294,7 @@ def compute(targets, as_of, districts=None, monthly=True):
         rows = Allocation.objects.as_of(as_of, targets=ids)
     else:
         rows = Allocation.objects.filter(target__in=ids).order_by().values_list("target", "unit", "value")
-    for target_id, unit_id, value in rows:
+    for target_id, unit_id, value in rows_of(rows):
         allocations[target_id][unit_id] = value
 
     by_month = defaultdict(dict)
@@ -343,6 +343,9 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
     # The loop below runs for every unit of every target (10,000 times for the overview at city
     # scale): percent_of and band_for are written out in it.
     band_low, band_high, target_value, target_pk = target.band_low, target.band_high, target.target_value, target.pk
+    # Band counts: of the districts, for a target shared out to them; otherwise of every unit.
+    counts = {band.value: 0 for band in Band}
+    counts_every_unit = not target.districts_carry
     rows = []
     for unit_id in unit_ids:
         row = per_unit.get(unit_id)
@@ -369,6 +372,8 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
             else:
                 band = Band.LOW
         rows.append(UnitProgress(units[unit_id], allocation, value, pct, band, last_period, None, unverified, latest_verified))
+        if counts_every_unit or unit_id in district_ids:
+            counts[band] += 1
     rows.sort(key=lambda u: u.unit.code)
     _rank(rows)
 
@@ -386,10 +391,6 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
     pct = percent_of(result, target.target_value)
     entered = [row[3] for row in per_unit.values()]
 
-    counts = {band.value: 0 for band in Band}
-    for u in rows:
-        if not target.districts_carry or u.unit.pk in district_ids:
-            counts[u.band] += 1
 
     return TargetProgress(
         target=target,
