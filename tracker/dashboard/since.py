@@ -191,7 +191,8 @@ def compare(targets, figures, since, as_of, districts=None, who=True):
     for the units that reported since unless ``who`` is false (the overview needs only %)."""
     if since is None or not targets:
         return {}
-    before = progress.compute(targets, since.day, districts=districts, monthly=False)
+    # Only the earlier day's totals, status and band counts are compared: no per-unit rows.
+    before = progress.compute(targets, since.day, districts=districts, monthly=False, unit_rows=False)
     reported = reported_since(targets, since.day, as_of) if who else {}
     comparisons = {}
     for target in targets:

@@ -77,7 +77,9 @@ def overview(request):
     as_of, fy, form = read_as_of(request)
     fy = fy or Target.objects.year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(fiscal_year=fy))
-    figures = progress.compute(targets, as_of, monthly=False)
+    # The public overview shows each target's totals and band counts only; those who chase reports
+    # also see each target's districts with an allocation (``_compliance_counts``).
+    figures = progress.compute(targets, as_of, monthly=False, unit_rows=request.user.is_authenticated)
     status_form = OverviewFilter(request.GET or None)
     status = status_form.cleaned_data["status"] if status_form.is_valid() else ""
 

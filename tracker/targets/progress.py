@@ -245,7 +245,7 @@ def counted_results(as_of):
     return Result.objects.as_of(as_of).counted().order_by()
 
 
-def compute(targets, as_of, districts=None, monthly=True):
+def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
     """Progress of every target in ``targets`` as of the date ``as_of``: {target.pk: TargetProgress}.
 
     Five queries whatever the number of targets: result totals per unit, first and latest levels
@@ -253,6 +253,8 @@ def compute(targets, as_of, districts=None, monthly=True):
     in to save that one); a sixth for a past day reads the targets' values as they stood then
     (``TargetProgress.target`` is then the target as of that day). Pages that draw no monthly
     series pass ``monthly=False`` to skip that query; their figures then have empty ``months``.
+    Pages that show only each target's totals, status and band counts pass ``unit_rows=False``: the
+    figures are the same, without their per-unit rows (``units`` empty, nothing ranked).
     """
     targets = list(targets)
     if not targets:
@@ -316,7 +318,7 @@ def compute(targets, as_of, districts=None, monthly=True):
     for target in targets:
         progress[target.pk] = _target_progress(
             target, as_of, units, per_unit[target.pk], latest, first, allocations[target.pk],
-            by_month[target.pk] if monthly else None, district_ids,
+            by_month[target.pk] if monthly else None, district_ids, units_wanted=unit_rows,
         )
     for target in targets:
         if target.parent_id in progress:
@@ -324,9 +326,10 @@ def compute(targets, as_of, districts=None, monthly=True):
     return progress
 
 
-def _target_progress(target, as_of, units, per_unit, latest, first, allocations, monthly, district_ids):
+def _target_progress(target, as_of, units, per_unit, latest, first, allocations, monthly, district_ids, units_wanted=True):
     """One target's progress; ``per_unit`` holds this target's aggregate row of each unit
-    (total, unverified part, last period, last entered); ``district_ids``: the districts among ``units``."""
+    (total, unverified part, last period, last entered); ``district_ids``: the districts among
+    ``units``; ``units_wanted``: whether to keep the per-unit rows (see ``compute``)."""
     level = target.is_level
     # Results from units that may not report on the target (written around the rules) never count
     # (the rule of ``Target.reporting_error``: the districts with an allocation of a target shared
@@ -347,6 +350,8 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
     counts = {band.value: 0 for band in Band}
     counts_every_unit = not target.districts_carry
     rows = []
+    reported = []  # each counted unit's result (level: its latest level)
+    unverified_total, unverified_units, last_period_shown = ZERO, 0, None
     for unit_id in unit_ids:
         row = per_unit.get(unit_id)
         value, unverified, latest_verified, last_period = None, None, True, None
@@ -362,6 +367,7 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
         if value is None:
             pct, band = None, Band.NONE
         else:
+            reported.append(value)
             pct = value * HUNDRED / goal if goal else None
             if pct is None:
                 band = Band.NONE
@@ -371,26 +377,30 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
                 band = Band.MIDDLE
             else:
                 band = Band.LOW
-        rows.append(UnitProgress(units[unit_id], allocation, value, pct, band, last_period, None, unverified, latest_verified))
+            if level and not latest_verified:
+                unverified_units += 1
+        if unverified:
+            unverified_total += unverified
+            unverified_units += 1
+        if last_period and (last_period_shown is None or last_period > last_period_shown):
+            last_period_shown = last_period
         if counts_every_unit or unit_id in district_ids:
             counts[band] += 1
+        if units_wanted:
+            rows.append(UnitProgress(units[unit_id], allocation, value, pct, band, last_period, None, unverified, latest_verified))
     rows.sort(key=lambda u: u.unit.code)
     _rank(rows)
 
-    reported = [u.result for u in rows if u.result is not None]
     if level:
-        result = sum(reported) / len(reported) if reported else Decimal(0)
-        unverified_units = sum(1 for u in rows if u.result is not None and not u.latest_verified)
-        unverified = Decimal(0)
+        result = sum(reported) / len(reported) if reported else ZERO
+        unverified = ZERO
     else:
-        result = sum(reported, Decimal(0))
-        unverified = sum((u.unverified for u in rows if u.unverified), Decimal(0))
-        unverified_units = sum(1 for u in rows if u.unverified)
+        result = sum(reported, ZERO)
+        unverified = unverified_total
     baseline = _baseline(target, [first[target.pk, u] for u in per_unit if (target.pk, u) in first])
     baseline_percent = percent_of(baseline, target.target_value)
     pct = percent_of(result, target.target_value)
     entered = [row[3] for row in per_unit.values()]
-
 
     return TargetProgress(
         target=target,
@@ -408,7 +418,7 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
         band_counts=counts,
         months=_months(target, as_of, monthly, baseline) if monthly is not None else [],
         last_entered_at=max(entered) if entered else None,
-        last_period=max((u.last_period for u in rows if u.last_period), default=None),
+        last_period=last_period_shown,
     )
 
 
