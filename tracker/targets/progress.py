@@ -344,7 +344,7 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
         unit_ids |= district_ids
 
     # The loop below runs for every unit of every target (10,000 times for the overview at city
-    # scale): percent_of and band_for are written out in it.
+    # scale): it reads each unit once and keeps its sums as it goes.
     band_low, band_high, target_value, target_pk = target.band_low, target.band_high, target.target_value, target.pk
     # Band counts: of the districts, for a target shared out to them; otherwise of every unit.
     counts = {band.value: 0 for band in Band}
@@ -368,15 +368,8 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
             pct, band = None, Band.NONE
         else:
             reported.append(value)
-            pct = value * HUNDRED / goal if goal else None
-            if pct is None:
-                band = Band.NONE
-            elif pct >= band_high:
-                band = Band.HIGH
-            elif pct >= band_low:
-                band = Band.MIDDLE
-            else:
-                band = Band.LOW
+            pct = percent_of(value, goal)
+            band = band_for(pct, band_low, band_high)
             if level and not latest_verified:
                 unverified_units += 1
         if unverified:

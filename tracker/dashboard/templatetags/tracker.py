@@ -3,7 +3,8 @@
 The small pieces every figure is drawn with — status chip, progress bar, result, band counts, trend
 arrow — are tags written in Python rather than included templates: the overview draws each of them
 for every one of 200-odd targets, and an include costs a template context, a lookup and a
-translation per piece (about 60 ms of the overview at city scale, 10 ms with these tags).
+translation per piece (at city scale the overview rendered in 55 ms with includes, 31 ms with these
+tags and its rows drawn by ``overview_rows``).
 """
 import datetime
 import functools
@@ -363,7 +364,7 @@ def history_rows(context, history, show_unit=False, show_target=False):
         changed_at = timezone.localtime(revision.changed_at)
         cells = [format_html(
             '<td data-label="{}"><time datetime="{}">{} {}</time></td>',
-            label["When"], changed_at.isoformat(), fiscal.format_date(changed_at.date(), _lang()), f"{changed_at:%H:%M}",
+            label["When"], changed_at.isoformat(), thaidate(changed_at), f"{changed_at:%H:%M}",
         )]
         if show_unit:
             name = format_html('<a href="{}{}">{}</a>', code_url("dashboard:district", unit.code), keep, unit.name) if unit.is_district else unit.name
