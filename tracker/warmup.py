@@ -13,6 +13,8 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import translation
 
+from tracker.caching.pages import release
+
 
 def template_names():
     """Every template of the project's templates/ folder (apps keep none of their own)."""
@@ -29,6 +31,7 @@ def warm_up():
         with translation.override(code):
             translation.gettext("Overview of urgent targets")
     reverse("dashboard:overview")  # builds the URL resolver and its reverse lookups
+    release()  # the page cache's code fingerprint (reads the code once)
     engine = engines["django"]
     count = 0
     for name in template_names():

@@ -77,3 +77,28 @@ def test_the_day_is_part_of_the_key_for_pages_as_of_today(client, clock):
     first = client.get("/targets/ENV-TREES/")
     clock(2024, 6, 8, 12)
     assert client.get("/targets/ENV-TREES/")["ETag"] != first["ETag"]
+
+
+def test_a_new_release_of_the_code_is_not_served_the_old_pages(client, monkeypatch):
+    first = client.get("/targets/ENV-TREES/")
+    monkeypatch.setattr("tracker.caching.pages.release", lambda: "another-release")
+    second = client.get("/targets/ENV-TREES/")
+    assert second["ETag"] != first["ETag"]
+    assert client.get("/targets/ENV-TREES/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_the_release_fingerprint_follows_the_templates(settings, tmp_path):
+    from tracker.caching.pages import release
+
+    before = release()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text("one")
+    settings.BASE_DIR = tmp_path
+    release.cache_clear()
+    try:
+        one = release()
+        (tmp_path / "templates" / "page.html").write_text("two")
+        release.cache_clear()
+        assert release() != one != before
+    finally:
+        release.cache_clear()

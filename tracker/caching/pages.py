@@ -1,7 +1,7 @@
 """Rendered public pages kept in the cache, keyed by the data version.
 
-``cached_page`` wraps a read-only view. For an anonymous GET it keys the response by the data
-version, the day (pages default to "as of today"), the language and the full path with its query
+``cached_page`` wraps a read-only view. For an anonymous GET it keys the response by the code's
+release fingerprint, the data version, the day (pages default to "as of today"), the language and the full path with its query
 string; a hit is served without computing or rendering anything, and a write (which advances the
 version) makes every earlier entry unreachable at once. Every such response carries an ETag of
 that key and ``Cache-Control: public, no-cache`` — a proxy or browser may keep it but must ask
@@ -9,8 +9,8 @@ again each time, and gets a bodiless 304 while the data is unchanged — so noth
 served. Logged-in people's pages hold their own links and a CSRF token: they are neither cached
 nor shared (``private``).
 """
+import functools
 import hashlib
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,8 +24,22 @@ from tracker.caching.versions import current
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
 
+@functools.cache
+def release():
+    """A fingerprint of the code that draws the pages — our Python, templates and compiled
+    catalogues — read once per process. Part of every key: after a deployment that changes how a
+    page looks, no page drawn by the old code is served from the cache (Redis outlives a restart)."""
+    digest = hashlib.sha256()
+    for folder, pattern in (("tracker", "*.py"), ("templates", "*"), ("locale", "*.mo")):
+        for path in sorted((settings.BASE_DIR / folder).rglob(pattern)):
+            if path.is_file():
+                digest.update(path.relative_to(settings.BASE_DIR).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def page_key(request):
-    parts = [str(current()), timezone.localdate().isoformat(), get_language() or "", request.get_full_path()]
+    parts = [release(), str(current()), timezone.localdate().isoformat(), get_language() or "", request.get_full_path()]
     return "page:" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
@@ -41,7 +55,7 @@ def _not_modified(request, etag):
 
 
 def cached_page(view):
-    @wraps(view)
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             response = view(request, *args, **kwargs)
