@@ -1,9 +1,22 @@
 """The Python tags that draw the figures (status chip, bar, result, band counts, trend, overview rows)."""
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from tracker.dashboard.templatetags.tracker import WORDS, code_url, words
+from tracker.dashboard.templatetags.tracker import WORDS, code_url, esc, words
+
+
+@pytest.mark.parametrize("value", [
+    "<script>alert('x')</script> & \"q\"", mark_safe("<b>kept</b>"), gettext_lazy("Status"), 218910, Decimal("57.05"), None, "",
+    "ก๊วยเตี๋ยว <เขต>",
+])
+def test_esc_escapes_as_conditional_escape_does(value):
+    assert esc(value) == conditional_escape(value)
 
 
 @pytest.mark.parametrize("name,code", [("dashboard:target", "ENV-TREES"), ("dashboard:bureau", "ENV"), ("dashboard:district", "1001")])

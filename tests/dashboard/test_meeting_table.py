@@ -257,4 +257,6 @@ def test_district_chart_has_the_expected_line(client):
 def test_target_page_with_laggards_keeps_its_query_budget(queries_before_and_after_doubling):
     before, after = queries_before_and_after_doubling(f"/targets/ENV-WASTE-SEPARATION/?{AS_OF}", f"/targets/COPY-ENV-WASTE-SEPARATION/?{AS_OF}")
     assert before <= 14
-    assert after == before
+    # Not more on twice the data; one fewer when, as for the copy, no result has a history yet
+    # (the revisions' authors and results are then not read).
+    assert after <= before

@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from tracker.dashboard.templatetags.tracker import band_text, num, pct, thaidate
+from tracker.dashboard.templatetags.tracker import band_text, code_url, esc, num, pct, thaidate
 from tracker.okrs.models import Okr, Project
 
 PAGE_SIZE = 50
@@ -142,32 +142,31 @@ class DistrictProgressTable(tables.Table):
             else:
                 render = functools.partial(_call_render, bound.column.render, False)
             columns.append((bound.name, format_html("<td {}>", bound.attrs["td"].as_html()), render, bound.column.empty_values))
+        default = esc(self.default)
         rows = []
         for index, record in enumerate(self.data):
-            cells = []
-            for name, opening, render, empty in columns:
-                value = record.get(name)
-                cells.append(format_html("{}{}</td>", opening, self.default if value in empty else render(value, record)))
-            rows.append(format_html(
-                '<tr data-band="{}" class="{}">{}</tr>', record["band"], "odd" if index % 2 else "even", mark_safe("".join(cells)),
-            ))
+            cells = "".join(
+                f"{opening}{default if (value := record.get(name)) in empty else esc(render(value, record))}</td>"
+                for name, opening, render, empty in columns
+            )
+            rows.append(f'<tr data-band="{esc(record["band"])}" class="{"odd" if index % 2 else "even"}">{cells}</tr>')
         return mark_safe("\n".join(rows))
 
     def render_district(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("dashboard:district", args=[record["code"]]) + self.keep, value)
+        return mark_safe(f'<a href="{esc(code_url("dashboard:district", record["code"]))}{esc(self.keep)}">{esc(value)}</a>')
 
     def value_district(self, value):
         return value  # the name without the link render_district wraps it in
 
     def render_result(self, value, record):
         mark = awaiting_mark(record["unverified"], record["latest_verified"], self.target)
-        return format_html("{}{}", num(value, self.target.decimals), mark)
+        return mark_safe(f"{num(value, self.target.decimals)}{esc(mark)}")
 
     def value_result(self, value):
         return rounded(value, self.target.decimals)  # the number alone, without render_result's mark
 
     def render_band(self, value):
-        return format_html('<span class="band band-{}">{}</span>', value, band_text(value, self.target.band_low, self.target.band_high))
+        return mark_safe(f'<span class="band band-{esc(value)}">{esc(band_text(value, self.target.band_low, self.target.band_high))}</span>')
 
     def value_band(self, value):
         return band_text(value, self.target.band_low, self.target.band_high)

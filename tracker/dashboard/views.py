@@ -6,7 +6,7 @@ Each page runs a constant number of queries, whatever the number of targets or d
 from collections import Counter, OrderedDict
 
 from django.db.models import Count, Prefetch, Q
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -161,10 +161,14 @@ def _compliance_counts(user, figures, as_of):
 
 
 def target(request, code):
-    item = get_object_or_404(Target.objects.for_pages(), code=code)
+    # The target and its sub-targets in one query.
+    family = list(Target.objects.for_pages().filter(Q(code=code) | Q(parent__code=code)))
+    item = next((t for t in family if t.code == code), None)
+    if item is None:
+        raise Http404(code)
+    family = [item, *(t for t in family if t is not item)]
     as_of, _fy, form = read_as_of(request)
     districts = list(District.objects.select_related("zone"))
-    family = [item, *Target.objects.for_pages().filter(parent=item)]
     figures = progress.compute(family, as_of, districts=districts)
     figure = figures[item.pk]
 

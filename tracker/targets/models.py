@@ -568,15 +568,28 @@ class ResultRevisionQuerySet(models.QuerySet):
 
         Drafts are the reporting unit's own: their revisions are left out before the previous value is
         taken, so a submitted value follows the last public one, never a draft.
+
+        A list, in up to three queries: the matching results' ids; the windows over the narrow
+        revision rows alone (no join, no wide sort); the chosen revisions with their result, target,
+        unit and author (one query joining all of them for every matching revision took twice as long).
         """
-        revisions = self.exclude(state=Result.State.DRAFT)
+        revisions = self.order_by().exclude(state=Result.State.DRAFT)
+        # The results are chosen first, by their own indexes, and their revisions then read by
+        # result id. Joined or in a subquery, the planner may walk every result in id order to
+        # meet a few revisions (70–150 ms at city scale, where most results have no revision).
+        results = Result.objects.order_by()
         if target is not None:
             many = isinstance(target, (list, tuple, set, models.QuerySet))
-            revisions = revisions.filter(**{"result__target__in" if many else "result__target": target})
+            results = results.filter(**{"target__in" if many else "target": target})
         if unit is not None:
-            revisions = revisions.filter(result__unit=unit)
+            results = results.filter(unit=unit)
         if period is not None:
-            revisions = revisions.filter(result__period=fiscal.month_start(period))
+            results = results.filter(period=fiscal.month_start(period))
+        if results.query.where:
+            result_ids = list(results.values_list("pk", flat=True))
+            if not result_ids:
+                return []
+            revisions = revisions.filter(result__in=result_ids)
         if as_of is not None:
             end = fiscal.end_of_day(as_of)
             revisions = revisions.filter(changed_at__lt=end)
@@ -591,7 +604,16 @@ class ResultRevisionQuerySet(models.QuerySet):
         ).filter(position__lte=F("total"))
         if limit is not None:
             revisions = revisions.filter(position__lte=limit)
-        return revisions.select_related("changed_by", "result__unit", "result__target").order_by("-changed_at", "-pk")
+        windows = {pk: rest for pk, *rest in revisions.values_list("pk", "previous_value", "previous_state", "total")}
+        if not windows:
+            return []
+        chosen = list(
+            self.model.objects.filter(pk__in=windows).select_related("changed_by", "result__unit", "result__target")
+            .order_by("-changed_at", "-pk")
+        )
+        for revision in chosen:
+            revision.previous_value, revision.previous_state, revision.total = windows[revision.pk]
+        return chosen
 
 
 class ResultRevision(models.Model):
