@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connections, models
-from django.db.models import Avg, F, Max, Q, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Avg, F, Max, Q, RowRange, Sum, Window
+from django.db.models.functions import FirstValue, LastValue, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -276,20 +276,26 @@ def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
         per_unit[target_id][unit_id] = row
     latest, first = {}, {}
     if level_ids:
+        # One window, in the order of the counting index (no sort): each unit's first row carries
+        # its first and latest levels (the whole partition as the frame).
+        per_unit_in_order = {
+            "partition_by": [F("target"), F("unit")], "order_by": [F("period").asc()],
+        }
+        whole = {**per_unit_in_order, "frame": RowRange(start=None, end=None)}
         window = (
             results.filter(target__in=level_ids)
             .annotate(
-                newest=Window(RowNumber(), partition_by=[F("target"), F("unit")], order_by=F("period").desc()),
-                oldest=Window(RowNumber(), partition_by=[F("target"), F("unit")], order_by=F("period").asc()),
+                position=Window(RowNumber(), **per_unit_in_order),
+                first_value=Window(FirstValue("value_then"), **whole),
+                latest_value=Window(LastValue("value_then"), **whole),
+                latest_state=Window(LastValue("state_then"), **whole),
             )
-            .filter(Q(newest=1) | Q(oldest=1))
-            .values_list("target", "unit", "value_then", "state_then", "newest", "oldest")
+            .filter(position=1)
+            .values_list("target", "unit", "first_value", "latest_value", "latest_state")
         )
-        for target_id, unit_id, value, state, newest, oldest in rows_of(window):
-            if newest == 1:
-                latest[target_id, unit_id] = (value, state == Result.State.VERIFIED)
-            if oldest == 1:
-                first[target_id, unit_id] = value
+        for target_id, unit_id, first_value, latest_value, latest_state in rows_of(window):
+            latest[target_id, unit_id] = (latest_value, latest_state == Result.State.VERIFIED)
+            first[target_id, unit_id] = first_value
 
     allocations = defaultdict(dict)
     if past:  # each allocation as it stood then, from its history
@@ -351,36 +357,36 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
     counts_every_unit = not target.districts_carry
     rows = []
     reported = []  # each counted unit's result (level: its latest level)
-    unverified_total, unverified_units, last_period_shown = ZERO, 0, None
+    unverified_total, unverified_units = ZERO, 0
+    not_reported = Band.NONE.value
     for unit_id in unit_ids:
         row = per_unit.get(unit_id)
-        value, unverified, latest_verified, last_period = None, None, True, None
-        if row is not None:
-            last_period = row[2]
-            if level:
-                value, latest_verified = latest[target_pk, unit_id]
-            else:
-                value, unverified = row[0], row[1] or ZERO
-        allocation = goal = allocations.get(unit_id)
-        if goal is None and level:
-            goal = target_value
-        if value is None:
-            pct, band = None, Band.NONE
+        allocation = allocations.get(unit_id)
+        if row is None:  # nothing counted yet
+            if counts_every_unit or unit_id in district_ids:
+                counts[not_reported] += 1
+            if units_wanted:
+                rows.append(UnitProgress(units[unit_id], allocation, None, None, Band.NONE))
+            continue
+        if level:
+            value, latest_verified = latest[target_pk, unit_id]
+            unverified = None
+            goal = target_value if allocation is None else allocation
         else:
-            reported.append(value)
-            pct = percent_of(value, goal)
-            band = band_for(pct, band_low, band_high)
-            if level and not latest_verified:
-                unverified_units += 1
+            value, unverified, latest_verified = row[0], row[1] or ZERO, True
+            goal = allocation
+        reported.append(value)
+        pct = percent_of(value, goal)
+        band = band_for(pct, band_low, band_high)
+        if not latest_verified:
+            unverified_units += 1
         if unverified:
             unverified_total += unverified
             unverified_units += 1
-        if last_period and (last_period_shown is None or last_period > last_period_shown):
-            last_period_shown = last_period
         if counts_every_unit or unit_id in district_ids:
             counts[band] += 1
         if units_wanted:
-            rows.append(UnitProgress(units[unit_id], allocation, value, pct, band, last_period, None, unverified, latest_verified))
+            rows.append(UnitProgress(units[unit_id], allocation, value, pct, band, row[2], None, unverified, latest_verified))
     rows.sort(key=lambda u: u.unit.code)
     _rank(rows)
 
@@ -390,10 +396,13 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
     else:
         result = sum(reported, ZERO)
         unverified = unverified_total
-    baseline = _baseline(target, [first[target.pk, u] for u in per_unit if (target.pk, u) in first])
+    # The units' first levels are read only where they make the baseline (a level target without one entered).
+    first_levels = [first[target_pk, u] for u in per_unit if (target_pk, u) in first] if level and target.baseline is None else []
+    baseline = _baseline(target, first_levels)
     baseline_percent = percent_of(baseline, target.target_value)
     pct = percent_of(result, target.target_value)
     entered = [row[3] for row in per_unit.values()]
+    last_period_shown = max((row[2] for row in per_unit.values()), default=None)
 
     return TargetProgress(
         target=target,
