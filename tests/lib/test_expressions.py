@@ -1,0 +1,27 @@
+"""``in_subquery``: the rows a plain ``IN (subquery)`` keeps, on PostgreSQL through ``= ANY(ARRAY(…))``."""
+import pytest
+from django.db import connection
+
+from tracker.lib.expressions import in_subquery
+from tracker.targets.models import Result, ResultRevision, Target
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("results", [
+    lambda: Result.objects.filter(target__code="ENV-TREES"),
+    lambda: Result.objects.filter(unit__code="1001", target__in=Target.objects.filter(fiscal_year=2567)),
+    lambda: Result.objects.filter(target__code="ENV-TREES", unit__code="no such unit"),
+])
+def test_in_subquery_keeps_what_in_keeps(results):
+    subquery = results().order_by().values("pk")
+    expected = set(ResultRevision.objects.filter(result__in=subquery).values_list("pk", flat=True))
+    kept = in_subquery(ResultRevision.objects.all(), "result", subquery)
+    assert set(kept.values_list("pk", flat=True)) == expected
+    sql = str(kept.query)
+    assert ("= ANY(ARRAY(" in sql) == (connection.vendor == "postgresql")
+
+
+def test_in_subquery_keeps_rows_when_some_match():
+    subquery = Result.objects.filter(target__code="ENV-TREES").order_by().values("pk")
+    assert in_subquery(ResultRevision.objects.all(), "result", subquery).exists()
