@@ -9,9 +9,6 @@ class EqualsAny(Func):
 
     output_field = BooleanField()
 
-    def __init__(self, expression, array):
-        super().__init__(expression, array)
-
     def as_sql(self, compiler, connection, **extra_context):
         lhs, lhs_params = compiler.compile(self.source_expressions[0])
         rhs, rhs_params = compiler.compile(self.source_expressions[1])
