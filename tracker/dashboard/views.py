@@ -162,7 +162,7 @@ def _compliance_counts(user, figures, as_of):
 
 def target(request, code):
     # The target and its sub-targets in one query.
-    family = list(Target.objects.for_pages().filter(Q(code=code) | Q(parent__code=code)))
+    family = list(Target.objects.for_pages().family(code))
     item = next((t for t in family if t.code == code), None)
     if item is None:
         raise Http404(code)
