@@ -99,12 +99,35 @@ def read_as_of(request):
     return as_of, fy, form
 
 
+class ZoneField(forms.ChoiceField):
+    """A zone group among ``zones`` (the page's districts' own, already read): the Zone, or None
+    for all. Unlike a ModelChoiceField it reads nothing more from the database, to draw or to check."""
+
+    def __init__(self, *, zones=(), **kwargs):
+        super().__init__(**kwargs)
+        self.zones = zones
+
+    @property
+    def zones(self):
+        return self._zones
+
+    @zones.setter
+    def zones(self, zones):
+        self._zones = {str(zone.pk): zone for zone in sorted(zones, key=lambda z: z.number)}
+        self.choices = [("", _("All zones"))] + [(pk, str(zone)) for pk, zone in self._zones.items()]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self._zones[value] if value else None
+
+
 class DistrictTableFilter(forms.Form):
-    zone = forms.ModelChoiceField(label=_("Zone group"), queryset=Zone.objects.all(), required=False, empty_label=_("All zones"))
+    zone = ZoneField(label=_("Zone group"), required=False)
     band = forms.ChoiceField(label=_("Band"), required=False, choices=[("", _("All bands"))] + Band.choices)
 
-    def __init__(self, *args, target=None, **kwargs):
+    def __init__(self, *args, target=None, zones=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["zone"].zones = Zone.objects.all() if zones is None else zones
         if target is not None:
             # The same words as the band chips, from the target's own thresholds (≥ 100%, 25% – < 100% …).
             self.fields["band"].choices = [("", _("All bands"))] + [

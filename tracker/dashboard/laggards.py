@@ -5,12 +5,27 @@ and reads what the chosen districts reported in their last months in one query.
 """
 from dataclasses import dataclass, field
 
+from django.db.models import DateField
+
 from tracker.lib import fiscal
+from tracker.lib.prepared import DAY, DAYS, ID, IDS, Prepared, among_values
 from tracker.targets import progress
 from tracker.targets.progress import Band
 
 LAGGARDS_SHOWN = 10
 MONTHS_SHOWN = 3
+
+
+def _months_reported(day, target, units, months):
+    """What ``units`` reported on ``target`` in ``months``, counted as of ``day``: value and note."""
+    return (
+        progress.counted_results(day)
+        .filter(among_values("unit", units), among_values("period", months, base=DateField()), target=target)
+        .values_list("unit", "period", "value_then", "note")
+    )
+
+
+MONTHS_REPORTED = Prepared(_months_reported, day=DAY, target=ID, units=IDS, months=DAYS)
 
 
 def lagging_tail(figure):
@@ -61,9 +76,9 @@ def laggards(figure, shown=LAGGARDS_SHOWN):
     if rows:
         reported = {
             (unit, period): (value, note)
-            for unit, period, value, note in progress.counted_results(figure.as_of)
-            .filter(target=target.pk, unit__in=[r.unit.unit.pk for r in rows], period__in=months)
-            .values_list("unit", "period", "value_then", "note")
+            for unit, period, value, note in MONTHS_REPORTED.rows(
+                day=figure.as_of, target=target.pk, units=[r.unit.unit.pk for r in rows], months=months,
+            )
         }
         for row in rows:
             mine = [reported.get((row.unit.unit.pk, m), (None, "")) for m in months]

@@ -172,7 +172,7 @@ def target(request, code):
     figures = progress.compute(family, as_of, districts=districts)
     figure = figures[item.pk]
 
-    table_filter = DistrictTableFilter(request.GET or None, target=figure.target)
+    table_filter = DistrictTableFilter(request.GET or None, target=figure.target, zones={d.zone for d in districts})
     rows = figure.districts
     if table_filter.is_valid():
         if table_filter.cleaned_data["zone"]:

@@ -21,6 +21,7 @@ from tracker.lib import fiscal
 from tracker.lib.bilingual import BilingualName, in_active_language
 from tracker.lib.converters import validate_code
 from tracker.lib.expressions import among, in_subquery
+from tracker.lib.prepared import among_values
 from tracker.org.models import PolicyDimension, Unit, refuse_deleting_what_history_names
 
 
@@ -314,7 +315,8 @@ class AllocationQuerySet(models.QuerySet):
         then = records.filter(history_date__lt=end, history_id=Subquery(latest)).exclude(history_type="-")
         untouched = self.order_by().exclude(models.Exists(records.filter(id=OuterRef("pk"))))
         if targets is not None:
-            then, untouched = then.filter(target__in=targets), untouched.filter(target__in=targets)
+            ids = among_values("target", [getattr(t, "pk", t) for t in targets], using=self.db)
+            then, untouched = then.filter(ids), untouched.filter(ids)
         columns = ("target", "unit", "value")
         return then.values_list(*columns).union(untouched.values_list(*columns), all=True)
 

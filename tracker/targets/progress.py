@@ -41,13 +41,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import Avg, F, Max, Q, RowRange, Sum, Window
 from django.db.models.functions import FirstValue, LastValue, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.lib import fiscal
+from tracker.lib.prepared import DAY, IDS, Prepared, among_values
 from tracker.org.models import Unit
 from tracker.targets.models import Allocation, Result, Target
 
@@ -225,24 +226,63 @@ def _rank(units):
         unit.rank = previous_rank
 
 
-def rows_of(queryset):
-    """A ``values_list`` query's rows as tuples. On PostgreSQL straight from the cursor: psycopg2
-    already gives Decimals, dates and aware datetimes, and Django's per-row converters only cost
-    time (about 30 ms of the overview's 10,000 per-unit rows); elsewhere (SQLite) through the ORM,
-    whose converters make the Decimals."""
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return list(queryset)
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def counted_results(as_of):
     """The results that count in figures as of ``as_of``, each with ``value_then`` and ``state_then``."""
     # order_by() drops the models' default ordering, which would join the units table to sort.
     return Result.objects.as_of(as_of).counted().order_by()
+
+
+def _counted_of(day, targets):
+    return counted_results(day).filter(among_values("target", targets))
+
+
+# The figures' queries, their SQL built once per process (``tracker.lib.prepared``).
+
+def _per_unit(day, targets):
+    """Each unit's total of each target, its unverified part, last period and last time entered."""
+    return _counted_of(day, targets).values("target", "unit").annotate(
+        total=Sum("value_then"), unverified=Sum("value_then", filter=Q(state_then=Result.State.SUBMITTED)),
+        last_period=Max("period"), last_entered=Max("entered_at"),
+    ).values_list("target", "unit", "total", "unverified", "last_period", "last_entered")
+
+
+def _levels(day, targets):
+    """Each unit's first and latest level (and the latest one's state) of each level target.
+
+    One window, in the order of the counting index (no sort): each unit's first row carries its
+    first and latest levels (the whole partition as the frame)."""
+    per_unit_in_order = {"partition_by": [F("target"), F("unit")], "order_by": [F("period").asc()]}
+    whole = {**per_unit_in_order, "frame": RowRange(start=None, end=None)}
+    return (
+        _counted_of(day, targets)
+        .annotate(
+            position=Window(RowNumber(), **per_unit_in_order),
+            first_value=Window(FirstValue("value_then"), **whole),
+            latest_value=Window(LastValue("value_then"), **whole),
+            latest_state=Window(LastValue("state_then"), **whole),
+        )
+        .filter(position=1)
+        .values_list("target", "unit", "first_value", "latest_value", "latest_state")
+    )
+
+
+def _monthly(day, targets):
+    """Each target's total and mean of each month."""
+    return (
+        _counted_of(day, targets).values("target", "period")
+        .annotate(total=Sum("value_then"), mean=Avg("value_then")).values_list("target", "period", "total", "mean")
+    )
+
+
+def _allocations(targets):
+    return Allocation.objects.filter(among_values("target", targets)).order_by().values_list("target", "unit", "value")
+
+
+PER_UNIT = Prepared(_per_unit, day=DAY, targets=IDS)
+LEVELS = Prepared(_levels, day=DAY, targets=IDS)
+MONTHLY = Prepared(_monthly, day=DAY, targets=IDS)
+ALLOCATIONS = Prepared(_allocations, targets=IDS)
+ALLOCATIONS_THEN = Prepared(lambda day, targets: Allocation.objects.as_of(day, targets=targets), day=DAY, targets=IDS)
 
 
 def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
@@ -264,51 +304,26 @@ def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
         targets = Target.objects.as_they_stood(targets, as_of)
     ids = [t.pk for t in targets]
     level_ids = [t.pk for t in targets if t.is_level]
-    results = counted_results(as_of).filter(target__in=ids)
-    submitted = Q(state_then=Result.State.SUBMITTED)
 
     per_unit = defaultdict(dict)  # {target: {unit: (total, unverified, last period, last entered)}}
-    aggregate = results.values("target", "unit").annotate(
-        total=Sum("value_then"), unverified=Sum("value_then", filter=submitted),
-        last_period=Max("period"), last_entered=Max("entered_at"),
-    ).values_list("target", "unit", "total", "unverified", "last_period", "last_entered")
-    for target_id, unit_id, *row in rows_of(aggregate):
+    for target_id, unit_id, *row in PER_UNIT.rows(day=as_of, targets=ids):
         per_unit[target_id][unit_id] = row
     latest, first = {}, {}
     if level_ids:
-        # One window, in the order of the counting index (no sort): each unit's first row carries
-        # its first and latest levels (the whole partition as the frame).
-        per_unit_in_order = {
-            "partition_by": [F("target"), F("unit")], "order_by": [F("period").asc()],
-        }
-        whole = {**per_unit_in_order, "frame": RowRange(start=None, end=None)}
-        window = (
-            results.filter(target__in=level_ids)
-            .annotate(
-                position=Window(RowNumber(), **per_unit_in_order),
-                first_value=Window(FirstValue("value_then"), **whole),
-                latest_value=Window(LastValue("value_then"), **whole),
-                latest_state=Window(LastValue("state_then"), **whole),
-            )
-            .filter(position=1)
-            .values_list("target", "unit", "first_value", "latest_value", "latest_state")
-        )
-        for target_id, unit_id, first_value, latest_value, latest_state in rows_of(window):
+        for target_id, unit_id, first_value, latest_value, latest_state in LEVELS.rows(day=as_of, targets=level_ids):
             latest[target_id, unit_id] = (latest_value, latest_state == Result.State.VERIFIED)
             first[target_id, unit_id] = first_value
 
     allocations = defaultdict(dict)
-    if past:  # each allocation as it stood then, from its history
-        rows = Allocation.objects.as_of(as_of, targets=ids)
-    else:
-        rows = Allocation.objects.filter(target__in=ids).order_by().values_list("target", "unit", "value")
-    for target_id, unit_id, value in rows_of(rows):
+    # A past day: each allocation as it stood then, from its history.
+    rows = ALLOCATIONS_THEN.rows(day=as_of, targets=ids) if past else ALLOCATIONS.rows(targets=ids)
+    for target_id, unit_id, value in rows:
         allocations[target_id][unit_id] = value
 
     by_month = defaultdict(dict)
     if monthly:
-        for row in results.values("target", "period").annotate(total=Sum("value_then"), mean=Avg("value_then")):
-            by_month[row["target"]][row["period"]] = row
+        for target_id, period, total, mean in MONTHLY.rows(day=as_of, targets=ids):
+            by_month[target_id][period] = {"total": total, "mean": mean}
 
     reported_unit_ids = {u for rows in per_unit.values() for u in rows} | {u for a in allocations.values() for u in a}
     if districts is None:

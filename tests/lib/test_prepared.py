@@ -1,0 +1,108 @@
+"""Prepared queries: the kept SQL and parameters are what a fresh build gives, for any values; a
+query whose SQL depends on its values is refused rather than run with the wrong ones."""
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import DateField
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker.dashboard import laggards
+from tracker.lib import fiscal
+from tracker.lib.prepared import DAY, DAYS, ID, IDS, NotPreparable, Prepared, among_values
+from tracker.org.models import Unit
+from tracker.targets import progress
+from tracker.targets.models import Result, Target
+
+pytestmark = pytest.mark.django_db
+
+FIGURES = {
+    "per unit": progress.PER_UNIT,
+    "levels": progress.LEVELS,
+    "monthly": progress.MONTHLY,
+    "allocations": progress.ALLOCATIONS,
+    "allocations then": progress.ALLOCATIONS_THEN,
+    "laggards' months": laggards.MONTHS_REPORTED,
+}
+
+days = st.dates(min_value=datetime.date(2023, 1, 1), max_value=datetime.date(2027, 12, 31))
+ids = st.lists(st.integers(min_value=1, max_value=10**6), max_size=8)
+VALUES = {
+    DAY: days, ID: st.integers(min_value=1, max_value=10**6), IDS: ids,
+    DAYS: st.lists(days.map(lambda d: d.replace(day=1)), max_size=4),
+}
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="kept SQL is PostgreSQL's; elsewhere every run builds its own")
+
+
+@on_postgresql
+@pytest.mark.parametrize("name", FIGURES)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_kept_sql_and_parameters_are_a_fresh_build(name, data):
+    prepared = FIGURES[name]
+    values = {name: data.draw(VALUES[kind], label=name) for name, kind in prepared.kinds.items()}
+    fresh = prepared.build(**values).query.get_compiler("default").as_sql()
+    assert prepared.sql(**values) == (fresh[0], list(fresh[1]))
+
+
+@pytest.mark.parametrize("name", FIGURES)
+@pytest.mark.parametrize("day", [datetime.date(2024, 6, 7), datetime.date(2023, 12, 31), datetime.date(2024, 10, 1)])
+def test_rows_are_the_orm_rows(name, day):
+    prepared = FIGURES[name]
+    trees = Target.objects.get(code="ENV-TREES")
+    demo = {
+        "day": day, "targets": list(Target.objects.values_list("pk", flat=True)), "target": trees.pk,
+        "units": list(Unit.objects.values_list("pk", flat=True)), "months": fiscal.months_between(trees.start_date, day),
+    }
+    values = {name: demo[name] for name in prepared.kinds}
+    rows = prepared.rows(**values)
+    assert rows, "the demo data has rows for these days"
+    assert sorted(rows) == sorted(prepared.build(**values))
+
+
+def test_rows_with_no_target_are_none():
+    assert progress.PER_UNIT.rows(day=datetime.date(2024, 6, 7), targets=[]) == []
+
+
+def test_a_day_reaches_the_sql_as_itself_its_end_and_its_month():
+    prepared = Prepared(lambda day: Result.objects.as_of(day).filter(period__lte=day).values_list("pk"), day=DAY)
+    sql, params = prepared.sql(day=datetime.date(2024, 6, 7))
+    if connection.vendor == "postgresql":
+        assert datetime.date(2024, 6, 1) in params and datetime.date(2024, 6, 7) in params
+        assert timezone.make_aware(datetime.datetime(2024, 6, 8)) in params
+
+
+@on_postgresql
+def test_sql_that_grows_with_its_values_is_refused():
+    prepared = Prepared(lambda targets: Result.objects.filter(target__in=targets).values_list("pk"), targets=IDS)
+    with pytest.raises(NotPreparable, match="changes with its values"):
+        prepared.sql(targets=[1, 2])
+
+
+@on_postgresql
+def test_a_parameter_from_elsewhere_is_refused():
+    # The clock is neither a constant nor one of the query's values: kept, it would be stale.
+    prepared = Prepared(lambda unit: Result.objects.filter(unit=unit, entered_at__lt=timezone.now()).values_list("pk"), unit=ID)
+    with pytest.raises(NotPreparable, match="neither a constant nor one of its values"):
+        prepared.sql(unit=1)
+
+
+@on_postgresql
+def test_a_parameter_two_values_could_give_is_refused():
+    prepared = Prepared(
+        lambda a, b: Result.objects.filter(among_values("period", a, base=DateField()), among_values("period", b, base=DateField())).values_list("pk"),
+        a=DAYS, b=DAYS,
+    )
+    with pytest.raises(NotPreparable, match="several values"):
+        prepared.sql(a=[datetime.date(2024, 1, 1)], b=[datetime.date(2024, 2, 1)])
+
+
+@pytest.mark.parametrize("targets", [[], ["ENV-TREES"], ["ENV-TREES", "ENV-PARKS", "ENV-WASTE"]])
+def test_among_values_keeps_what_in_keeps(targets):
+    pks = list(Target.objects.filter(code__in=targets).values_list("pk", flat=True))
+    kept = Result.objects.filter(among_values("target", pks))
+    assert set(kept) == set(Result.objects.filter(target__in=pks))
+    if pks or connection.vendor == "postgresql":  # SQLite's IN () has no SQL at all
+        assert ("= ANY(" in str(kept.query)) == (connection.vendor == "postgresql")
