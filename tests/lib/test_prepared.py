@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from tracker.dashboard import laggards
 from tracker.lib import fiscal
-from tracker.lib.prepared import DAY, DAYS, ID, IDS, NotPreparable, Prepared, among_values
+from tracker.lib.prepared import COUNT, DAY, DAYS, ID, IDS, MOMENT, MONTH, NotPreparable, Prepared, among_values
 from tracker.org.models import Unit
 from tracker.targets import progress
-from tracker.targets.models import Result, Target
+from tracker.targets.models import HISTORY_WINDOWS, Result, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +36,32 @@ VALUES = {
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="kept SQL is PostgreSQL's; elsewhere every run builds its own")
 
 
+# The history's windows in the shapes the pages and the verification page use, and a few more.
+HISTORY_SHAPES = [
+    dict(by_target=True, by_unit=False, by_period=False, by_since=False, by_day=True, limited=True),
+    dict(by_target=True, by_unit=True, by_period=False, by_since=False, by_day=True, limited=True),
+    dict(by_target=True, by_unit=False, by_period=True, by_since=False, by_day=False, limited=False),
+    dict(by_target=True, by_unit=False, by_period=False, by_since=True, by_day=False, limited=True),
+    dict(by_target=False, by_unit=False, by_period=False, by_since=False, by_day=False, limited=False),
+    dict(by_target=False, by_unit=True, by_period=True, by_since=True, by_day=True, limited=True),
+]
+PREPARED = [(name, prepared, {}) for name, prepared in FIGURES.items()] + [
+    (f"history {i}", HISTORY_WINDOWS, shape) for i, shape in enumerate(HISTORY_SHAPES)
+]
+VALUES.update({
+    MONTH: days.map(lambda d: d.replace(day=1)), COUNT: st.integers(min_value=1, max_value=500),
+    MOMENT: st.datetimes(min_value=datetime.datetime(2023, 1, 1), max_value=datetime.datetime(2027, 12, 31), timezones=st.just(datetime.timezone.utc)),
+})
+
+
 @on_postgresql
-@pytest.mark.parametrize("name", FIGURES)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.parametrize("name, prepared, shape", PREPARED, ids=[name for name, _p, _s in PREPARED])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_kept_sql_and_parameters_are_a_fresh_build(name, data):
-    prepared = FIGURES[name]
+def test_kept_sql_and_parameters_are_a_fresh_build(name, prepared, shape, data):
     values = {name: data.draw(VALUES[kind], label=name) for name, kind in prepared.kinds.items()}
-    fresh = prepared.build(**values).query.get_compiler("default").as_sql()
-    assert prepared.sql(**values) == (fresh[0], list(fresh[1]))
+    fresh = prepared.build(**shape, **values).query.get_compiler("default").as_sql()
+    assert prepared.sql(**shape, **values) == (fresh[0], list(fresh[1]))
 
 
 @pytest.mark.parametrize("name", FIGURES)

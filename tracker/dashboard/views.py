@@ -216,7 +216,7 @@ def target(request, code):
         children=[figures[t.pk] for t in family[1:]], tiles=_tiles(figure.districts),
         chart_data=charts.target_chart_data(figure, language), bands=list(Band),
         laggards=laggards(figure) if figure.has_results and item.districts_carry else None,
-        history=list(ResultRevision.objects.history_for(target=item, as_of=as_of, limit=HISTORY_SHOWN)),
+        history=ResultRevision.objects.history_for(target=item, as_of=as_of, limit=HISTORY_SHOWN, units=[*districts, item.host]),
         staff_links=_staff_links(request.user, item, as_of),
     ))
 
@@ -263,7 +263,7 @@ def district(request, code):
     rows = _worst_first(rows)
     return render(request, "dashboard/district.html", _page_context(
         request, as_of, fy, form, district=office, rows=rows, months=months,
-        history=list(ResultRevision.objects.history_for(target=targets, unit=office, as_of=as_of, limit=HISTORY_SHOWN)),
+        history=ResultRevision.objects.history_for(target=targets, unit=office, as_of=as_of, limit=HISTORY_SHOWN),
     ))
 
 

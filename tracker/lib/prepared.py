@@ -42,8 +42,15 @@ class Kind:
 
 # A day ("as of"), which reaches the SQL as itself, as the end of that day, or as its month.
 DAY = Kind(markers=(datetime.date(1900, 1, 17), datetime.date(1903, 5, 22)), derive=(_same, fiscal.end_of_day, fiscal.month_start))
-# A primary key, and a list of them or of days (one array parameter: ``among_values``).
+# A month (its first day), a moment, a primary key, a count; lists of primary keys or months
+# (one array parameter each: ``among_values``).
+MONTH = Kind(markers=(datetime.date(1900, 3, 1), datetime.date(1903, 8, 1)))
+MOMENT = Kind(markers=(
+    datetime.datetime(1900, 1, 17, 5, 6, 7, tzinfo=datetime.timezone.utc),
+    datetime.datetime(1903, 5, 22, 8, 9, 10, tzinfo=datetime.timezone.utc),
+))
 ID = Kind(markers=(-7001, -7002))
+COUNT = Kind(markers=(-8001, -8002))
 IDS = Kind(markers=([-101], [-202, -203]))
 DAYS = Kind(markers=([datetime.date(1900, 2, 1)], [datetime.date(1903, 6, 1), datetime.date(1903, 7, 1)]))
 

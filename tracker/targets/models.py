@@ -21,7 +21,7 @@ from tracker.lib import fiscal
 from tracker.lib.bilingual import BilingualName, in_active_language
 from tracker.lib.converters import validate_code
 from tracker.lib.expressions import among, in_subquery
-from tracker.lib.prepared import among_values
+from tracker.lib.prepared import COUNT, DAY, ID, IDS, MOMENT, MONTH, Prepared, among_values
 from tracker.org.models import PolicyDimension, Unit, refuse_deleting_what_history_names
 
 
@@ -568,7 +568,7 @@ class ResultRevisionQuerySet(models.QuerySet):
             result__target__code=target_code, result__unit__code=unit_code, result__period=period, changed_at=changed_at,
         )
 
-    def history_for(self, target=None, unit=None, period=None, since=None, as_of=None, limit=50):
+    def history_for(self, target=None, unit=None, period=None, since=None, as_of=None, limit=50, units=()):
         """The public history of results, newest first: who entered, changed, verified or returned what, and when.
 
         ``target`` (one or several), ``unit`` and ``period`` (a month) narrow it; ``since`` keeps the
@@ -580,47 +580,73 @@ class ResultRevisionQuerySet(models.QuerySet):
         taken, so a submitted value follows the last public one, never a draft.
 
         A list, in two queries (one when nothing matches): the windows over the narrow revision rows
-        alone (no join, no wide sort), then the chosen revisions with their result, target, unit and
-        author (one query joining all of them for every matching revision took twice as long).
+        alone (no join, no wide sort; its SQL built once per process, ``HISTORY_WINDOWS``), then the
+        chosen revisions with their result and author (one query joining all of them for every
+        matching revision took twice as long). Each result's target and unit are the objects given
+        (``target``, ``unit``, and ``units``: units the caller already holds); any other is read in
+        one more query.
         """
-        revisions = self.order_by().exclude(state=Result.State.DRAFT)
-        # The results are chosen first, by their own indexes, and their revisions then read by
-        # result id (``in_subquery``). Joined, the planner may walk every result in id order to meet
-        # a few revisions (70–150 ms at city scale, where most results have no revision).
-        results = Result.objects.order_by()
-        if target is not None:
-            many = isinstance(target, (list, tuple, set, models.QuerySet))
-            results = results.filter(**{"target__in" if many else "target": target})
-        if unit is not None:
-            results = results.filter(unit=unit)
-        if period is not None:
-            results = results.filter(period=fiscal.month_start(period))
-        if results.query.where:
-            revisions = in_subquery(revisions, "result", results.values("pk"))
-        if as_of is not None:
-            end = fiscal.end_of_day(as_of)
-            revisions = revisions.filter(changed_at__lt=end)
-        # ``since`` cannot be a WHERE on ``changed_at``: the first change after it would lose its
-        # previous value. It counts the revisions since, and keeps as many of the newest.
-        per_result = {"partition_by": [F("result")], "order_by": [F("changed_at").asc(), F("pk").asc()]}
-        revisions = revisions.annotate(
-            previous_value=Window(Lag("value"), **per_result),
-            previous_state=Window(Lag("state"), **per_result),
-            position=Window(RowNumber(), order_by=[F("changed_at").desc(), F("pk").desc()]),
-            total=Window(Count("pk", filter=Q(changed_at__gte=since) if since is not None else None)),
-        ).filter(position__lte=F("total"))
-        if limit is not None:
-            revisions = revisions.filter(position__lte=limit)
-        windows = {pk: rest for pk, *rest in revisions.values_list("pk", "previous_value", "previous_state", "total")}
+        if self.query.has_filters():
+            raise TypeError("ResultRevision.objects.history_for(…): narrow it with its arguments, not a filter before.")
+        many = isinstance(target, (list, tuple, set, models.QuerySet))
+        targets = list(target) if many else [target] if target is not None else []
+        windows = {
+            pk: rest for pk, *rest in HISTORY_WINDOWS.rows(
+                by_target=target is not None, by_unit=unit is not None, by_period=period is not None,
+                by_since=since is not None, by_day=as_of is not None, limited=limit is not None,
+                targets=[getattr(t, "pk", t) for t in targets], unit=getattr(unit, "pk", unit),
+                period=fiscal.month_start(period) if period is not None else None, since=since, day=as_of, limit=limit,
+            )
+        }
         if not windows:
             return []
         chosen = list(
-            self.model.objects.filter(pk__in=windows).select_related("changed_by", "result__unit", "result__target")
-            .order_by("-changed_at", "-pk")
+            self.model.objects.filter(pk__in=windows).select_related("changed_by", "result").order_by("-changed_at", "-pk")
         )
+        known_targets = {t.pk: t for t in targets if isinstance(t, Target)}
+        known_units = {u.pk: u for u in (*units, unit) if isinstance(u, Unit)}
+        missing_targets = {r.result.target_id for r in chosen} - set(known_targets)
+        missing_units = {r.result.unit_id for r in chosen} - set(known_units)
+        if missing_targets:
+            known_targets.update(Target.objects.in_bulk(missing_targets))
+        if missing_units:
+            known_units.update(Unit.objects.in_bulk(missing_units))
         for revision in chosen:
             revision.previous_value, revision.previous_state, revision.total = windows[revision.pk]
+            result = revision.result
+            result.target, result.unit = known_targets[result.target_id], known_units[result.unit_id]
         return chosen
+
+
+def _history_windows(by_target, by_unit, by_period, by_since, by_day, limited, targets, unit, period, since, day, limit):
+    """The revisions of ``history_for`` with their windows: (id, previous value, previous state, total)."""
+    revisions = ResultRevision.objects.order_by().exclude(state=Result.State.DRAFT)
+    # The results are chosen first, by their own indexes, and their revisions then read by
+    # result id (``in_subquery``). Joined, the planner may walk every result in id order to meet
+    # a few revisions (70–150 ms at city scale, where most results have no revision).
+    results = Result.objects.order_by()
+    if by_target:
+        results = results.filter(among_values("target", targets))
+    if by_unit:
+        results = results.filter(unit=unit)
+    if by_period:
+        results = results.filter(period=period)
+    if by_target or by_unit or by_period:
+        revisions = in_subquery(revisions, "result", results.values("pk"))
+    if by_day:
+        revisions = revisions.filter(changed_at__lt=fiscal.end_of_day(day))
+    # ``since`` cannot be a WHERE on ``changed_at``: the first change after it would lose its
+    # previous value. It counts the revisions since, and keeps as many of the newest.
+    per_result = {"partition_by": [F("result")], "order_by": [F("changed_at").asc(), F("pk").asc()]}
+    revisions = revisions.annotate(
+        previous_value=Window(Lag("value"), **per_result),
+        previous_state=Window(Lag("state"), **per_result),
+        position=Window(RowNumber(), order_by=[F("changed_at").desc(), F("pk").desc()]),
+        total=Window(Count("pk", filter=Q(changed_at__gte=since) if by_since else None)),
+    ).filter(position__lte=F("total"))
+    if limited:
+        revisions = revisions.filter(position__lte=limit)
+    return revisions.values_list("pk", "previous_value", "previous_state", "total")
 
 
 class ResultRevision(models.Model):
@@ -683,3 +709,6 @@ class ResultRevision(models.Model):
         return self.result.natural_key() + (self.changed_at.isoformat(),)
 
     natural_key.dependencies = ["targets.result"]
+
+
+HISTORY_WINDOWS = Prepared(_history_windows, targets=IDS, unit=ID, period=MONTH, since=MOMENT, day=DAY, limit=COUNT)
