@@ -1,5 +1,6 @@
-"""The target page's district rows and header, drawn directly (DistrictProgressTable.html_rows, html_header), are exactly
-what django-tables2 would draw, for every sort, both languages, a level target and a filter."""
+"""The target page's district rows and header (DistrictProgressTable.html_rows, html_header) and its
+filters (FastSelect), drawn directly, are exactly what django-tables2 and Django would draw, for every
+sort, both languages, a level target and a filter."""
 import re
 
 import pytest
@@ -56,3 +57,25 @@ def test_the_header_drawn_directly_is_the_templates(client, monkeypatch, url, la
     monkeypatch.setattr(DistrictProgressTable, "html_header", lambda self: "")
     slow = thead(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
     assert fast == slow and fast.count("<th") == 8 and "aria-sort" in fast
+
+
+@pytest.mark.parametrize("data", [{}, {"zone": "3", "band": "low"}, {"zone": "999", "band": "<b>"}, {"band": "none"}])
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_filters_drawn_directly_are_djangos(data, language):
+    from django import forms
+    from django.utils import translation
+
+    from tracker.dashboard.forms import DistrictTableFilter
+    from tracker.org.models import Zone
+    from tracker.targets.models import Target
+
+    target = Target.objects.get(code="ENV-WASTE-SEPARATION")
+    with translation.override(language):
+        fast = DistrictTableFilter(data or None, target=target, zones=list(Zone.objects.all()))
+        slow = DistrictTableFilter(data or None, target=target, zones=list(Zone.objects.all()))
+        for name in ("zone", "band"):
+            slow.fields[name].widget = forms.Select(choices=slow.fields[name].choices)
+            drawn = str(fast[name])
+            assert drawn == str(slow[name]) and drawn.count("<option") >= 5
+            if data.get(name) in ("3", "low"):
+                assert " selected>" in drawn

@@ -14,7 +14,8 @@ from tracker.lib import fiscal
 from tracker.lib.prepared import COUNT, DAY, DAYS, ID, IDS, MOMENT, MONTH, NotPreparable, Prepared, among_values
 from tracker.org.models import Unit
 from tracker.targets import progress
-from tracker.targets.models import HISTORY_WINDOWS, Result, Target
+from tracker.targets.models import HISTORY_WINDOWS, TARGETS_THEN, Result, Target
+from tracker.targets.recording import record_target
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ FIGURES = {
     "allocations": progress.ALLOCATIONS,
     "allocations then": progress.ALLOCATIONS_THEN,
     "laggards' months": laggards.MONTHS_REPORTED,
+    "targets then": TARGETS_THEN,
 }
 
 days = st.dates(min_value=datetime.date(2023, 1, 1), max_value=datetime.date(2027, 12, 31))
@@ -65,10 +67,14 @@ def test_kept_sql_and_parameters_are_a_fresh_build(name, prepared, shape, data):
 
 
 @pytest.mark.parametrize("name", FIGURES)
-@pytest.mark.parametrize("day", [datetime.date(2024, 6, 7), datetime.date(2023, 12, 31), datetime.date(2024, 10, 1)])
+@pytest.mark.parametrize("day", [datetime.date(2024, 6, 7), datetime.date(2023, 12, 31), datetime.date(2024, 10, 1), None])
 def test_rows_are_the_orm_rows(name, day):
     prepared = FIGURES[name]
     trees = Target.objects.get(code="ENV-TREES")
+    # A change of the target gives it a history: a record as loaded, dated at its start, and this one.
+    trees.target_value += 1
+    record_target(trees, by=None)
+    day = day or timezone.localdate()
     demo = {
         "day": day, "targets": list(Target.objects.values_list("pk", flat=True)), "target": trees.pk,
         "units": list(Unit.objects.values_list("pk", flat=True)), "months": fiscal.months_between(trees.start_date, day),

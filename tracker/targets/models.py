@@ -111,20 +111,16 @@ class TargetQuerySet(models.QuerySet):
         by then is what it is now, or that has no record by then, is returned as it is; a changed
         one as a copy carrying its values of that day."""
         targets = list(targets)
-        end = fiscal.end_of_day(day)
-        records = Target.history.model.objects.filter(id__in=[t.pk for t in targets], history_date__lt=end).exclude(
-            history_type="-"
-        ).order_by("id", "-history_date", "-history_id")
         then = {}
-        for record in records:
-            then.setdefault(record.id, record)
+        for pk, *values in TARGETS_THEN.rows(day=day, targets=[t.pk for t in targets]):
+            then.setdefault(pk, values)  # the latest record by then comes first
         stood = []
         for target in targets:
-            record = then.get(target.pk)
-            if record is not None and any(getattr(record, f) != getattr(target, f) for f in Target.FIGURE_FIELDS):
+            values = then.get(target.pk)
+            if values is not None and any(value != getattr(target, f) for f, value in zip(Target.FIGURE_FIELDS, values)):
                 target = copy.copy(target)
-                for name in Target.FIGURE_FIELDS:
-                    setattr(target, name, getattr(record, name))
+                for name, value in zip(Target.FIGURE_FIELDS, values):
+                    setattr(target, name, value)
             stood.append(target)
         return stood
 
@@ -712,3 +708,15 @@ class ResultRevision(models.Model):
 
 
 HISTORY_WINDOWS = Prepared(_history_windows, targets=IDS, unit=ID, period=MONTH, since=MOMENT, day=DAY, limit=COUNT)
+
+
+def _targets_then(day, targets):
+    """The history records of ``targets`` made by the end of ``day``, latest first for each target:
+    (id, *FIGURE_FIELDS) (``TargetQuerySet.as_they_stood``)."""
+    return (
+        Target.history.model.objects.filter(among_values("id", targets), history_date__lt=fiscal.end_of_day(day))
+        .exclude(history_type="-").order_by("id", "-history_date", "-history_id").values_list("id", *Target.FIGURE_FIELDS)
+    )
+
+
+TARGETS_THEN = Prepared(_targets_then, day=DAY, targets=IDS)
