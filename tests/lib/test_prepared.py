@@ -9,12 +9,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker.dashboard import laggards
+from tracker.dashboard import laggards, views
 from tracker.lib import fiscal
-from tracker.lib.prepared import COUNT, DAY, DAYS, ID, IDS, MOMENT, MONTH, NotPreparable, Prepared, among_values
+from tracker.lib.prepared import CODE, COUNT, DAY, DAYS, ID, IDS, MOMENT, MONTH, NotPreparable, Prepared, among_values
+from tracker.meetings.models import LATEST_HELD
 from tracker.org.models import Unit
 from tracker.targets import progress
-from tracker.targets.models import HISTORY_WINDOWS, TARGETS_THEN, Result, Target
+from tracker.targets.models import CHOSEN_REVISIONS, HISTORY_WINDOWS, TARGETS_THEN, Result, ResultRevision, Target
 from tracker.targets.recording import record_target
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +48,19 @@ HISTORY_SHAPES = [
     dict(by_target=False, by_unit=False, by_period=False, by_since=False, by_day=False, limited=False),
     dict(by_target=False, by_unit=True, by_period=True, by_since=True, by_day=True, limited=True),
 ]
+# Model queries: (name, prepared, shape, the demo's values).
+MODELS = [
+    ("family", views.FAMILY, {}, {"code": "ENV-TREES"}),
+    ("districts", views.DISTRICTS, {}, {}),
+    ("chosen revisions", CHOSEN_REVISIONS, {}, {"ids": lambda: list(ResultRevision.objects.values_list("pk", flat=True)[:60])}),
+    ("latest meeting", LATEST_HELD, {"by_host": False}, {"day": datetime.date(2024, 6, 7), "host": None}),
+    ("latest meeting of a host", LATEST_HELD, {"by_host": True}, {"day": datetime.date(2024, 6, 7), "host": lambda: Unit.objects.get(code="ENV").pk}),
+]
 PREPARED = [(name, prepared, {}) for name, prepared in FIGURES.items()] + [
     (f"history {i}", HISTORY_WINDOWS, shape) for i, shape in enumerate(HISTORY_SHAPES)
-]
+] + [(name, prepared, shape) for name, prepared, shape, _values in MODELS]
 VALUES.update({
+    CODE: st.text(min_size=1, max_size=40),
     MONTH: days.map(lambda d: d.replace(day=1)), COUNT: st.integers(min_value=1, max_value=500),
     MOMENT: st.datetimes(min_value=datetime.datetime(2023, 1, 1), max_value=datetime.datetime(2027, 12, 31), timezones=st.just(datetime.timezone.utc)),
 })
@@ -129,3 +139,21 @@ def test_among_values_keeps_what_in_keeps(targets):
     assert set(kept) == set(Result.objects.filter(target__in=pks))
     if pks or connection.vendor == "postgresql":  # SQLite's IN () has no SQL at all
         assert ("= ANY(" in str(kept.query)) == (connection.vendor == "postgresql")
+
+
+def _state(obj):
+    """A model instance's fields and those of the objects it carries (select_related), to compare."""
+    fields = {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+    related = {name: _state(other) if other is not None else None for name, other in obj._state.fields_cache.items()}
+    return fields, related
+
+
+@pytest.mark.parametrize("name, prepared, shape, values", MODELS, ids=[m[0] for m in MODELS])
+def test_objects_are_the_orms(name, prepared, shape, values):
+    values = {key: value() if callable(value) else value for key, value in values.items()}
+    made = prepared.objects(**shape, **values)
+    expected = list(prepared.build(**shape, **values))
+    assert made, "the demo data has rows"
+    assert [type(o) for o in made] == [type(o) for o in expected]
+    assert [_state(o) for o in made] == [_state(o) for o in expected]
+    assert all(not o._state.adding and o._state.db == "default" for o in made)

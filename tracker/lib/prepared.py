@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
 from django.db.models import F, IntegerField, Q, Value
+from django.db.models.query import get_related_populators
 
 from tracker.lib import fiscal
 from tracker.lib.expressions import EqualsAny
@@ -42,8 +43,9 @@ class Kind:
 
 # A day ("as of"), which reaches the SQL as itself, as the end of that day, or as its month.
 DAY = Kind(markers=(datetime.date(1900, 1, 17), datetime.date(1903, 5, 22)), derive=(_same, fiscal.end_of_day, fiscal.month_start))
-# A month (its first day), a moment, a primary key, a count; lists of primary keys or months
+# A code (of a target, a unit), a month (its first day), a moment, a primary key, a count; lists of primary keys or months
 # (one array parameter each: ``among_values``).
+CODE = Kind(markers=("MARKER-CODE-A", "MARKER-CODE-B"))
 MONTH = Kind(markers=(datetime.date(1900, 3, 1), datetime.date(1903, 8, 1)))
 MOMENT = Kind(markers=(
     datetime.datetime(1900, 1, 17, 5, 6, 7, tzinfo=datetime.timezone.utc),
@@ -69,11 +71,12 @@ class NotPreparable(Exception):
 
 
 class Prepared:
-    """A values-list query whose SQL is built once per process (on PostgreSQL), run with new values.
+    """A query whose SQL is built once per process (on PostgreSQL), run with new values.
 
     ``build(**shape, **values)`` returns the queryset; ``kinds`` names each value's :class:`Kind`.
     ``shape`` arguments (booleans and the like that change the SQL) are part of the key: each shape
-    is prepared apart. ``rows(**arguments)`` returns the rows as tuples.
+    is prepared apart. ``rows(**arguments)`` returns a values-list query's rows as tuples;
+    ``objects(**arguments)`` a model query's instances.
     """
 
     def __init__(self, build, **kinds):
@@ -91,15 +94,19 @@ class Prepared:
         """The SQL and parameters to run for these arguments (kept on PostgreSQL, built elsewhere)."""
         values, shape = self._split(arguments)
         if connections[using].vendor != "postgresql":
-            return self._compile(using, shape, values)
+            return self._compile(using, shape, values)[:2]
+        sql, params, _compiler = self._kept_for(using, shape, values)
+        return sql, params
+
+    def _kept_for(self, using, shape, values):
         key = (using, shape)
         kept = self._kept.get(key)
         if kept is None:
             with self._lock:
                 kept = self._kept.get(key) or self._prepare(using, shape)
                 self._kept[key] = kept
-        sql, slots = kept
-        return sql, [derive(values[name]) if name is not None else derive for name, derive in slots]
+        sql, slots, compiler = kept
+        return sql, [derive(values[name]) if name is not None else derive for name, derive in slots], compiler
 
     def rows(self, using="default", **arguments):
         connection = connections[using]
@@ -112,13 +119,40 @@ class Prepared:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+    def objects(self, using="default", **arguments):
+        """The model instances of a model query, with the objects its ``select_related`` follows,
+        made as Django's ``ModelIterable`` makes them (from the kept SQL on PostgreSQL)."""
+        connection = connections[using]
+        values, shape = self._split(arguments)
+        if connection.vendor != "postgresql":
+            return list(self.build(**dict(shape), **values).using(using))
+        sql, params, compiler = self._kept_for(using, shape, values)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        # As ModelIterable does, with the select and klass_info the first build's compiler filled.
+        select, klass_info, annotation_col_map = compiler.select, compiler.klass_info, compiler.annotation_col_map
+        model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using)
+        made = []
+        for row in compiler.results_iter([rows]):
+            obj = model.from_db(using, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in (annotation_col_map or {}).items():
+                setattr(obj, name, row[position])
+            made.append(obj)
+        return made
+
     def _compile(self, using, shape, values):
-        queryset = self.build(**dict(shape), **values)
-        return queryset.query.get_compiler(using).as_sql()
+        compiler = self.build(**dict(shape), **values).query.get_compiler(using)
+        return (*compiler.as_sql(), compiler)
 
     def _prepare(self, using, shape):
         runs = [self._compile(using, shape, {name: kind.markers[i] for name, kind in self.kinds.items()}) for i in (0, 1)]
-        (sql, first), (other_sql, second) = runs
+        (sql, first, compiler), (other_sql, second, _other) = runs
         if sql != other_sql or len(first) != len(second):
             raise NotPreparable(f"{self.name}: its SQL changes with its values")
         slots = []
@@ -135,7 +169,7 @@ class Prepared:
                 slots.append((None, a))
             else:
                 raise NotPreparable(f"{self.name}: the parameter {a!r} is neither a constant nor one of its values")
-        return sql, slots
+        return sql, slots, compiler
 
 
 def _equal(a, b):

@@ -596,9 +596,7 @@ class ResultRevisionQuerySet(models.QuerySet):
         }
         if not windows:
             return []
-        chosen = list(
-            self.model.objects.filter(pk__in=windows).select_related("changed_by", "result").order_by("-changed_at", "-pk")
-        )
+        chosen = CHOSEN_REVISIONS.objects(ids=list(windows))
         known_targets = {t.pk: t for t in targets if isinstance(t, Target)}
         known_units = {u.pk: u for u in (*units, unit) if isinstance(u, Unit)}
         missing_targets = {r.result.target_id for r in chosen} - set(known_targets)
@@ -720,3 +718,7 @@ def _targets_then(day, targets):
 
 
 TARGETS_THEN = Prepared(_targets_then, day=DAY, targets=IDS)
+CHOSEN_REVISIONS = Prepared(
+    lambda ids: ResultRevision.objects.filter(among_values("pk", ids)).select_related("changed_by", "result").order_by("-changed_at", "-pk"),
+    ids=IDS,
+)
