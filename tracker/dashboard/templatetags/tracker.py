@@ -169,7 +169,7 @@ WORDS = [
     gettext_noop("not yet reported"), gettext_noop("Who has reported %(month)s: %(r)s / %(a)s"),
     gettext_noop("When"), gettext_noop("District"), gettext_noop("Target"), gettext_noop("Month"),
     gettext_noop("Change"), gettext_noop("Value"), gettext_noop("By"), gettext_noop("Reason for returning"),
-    gettext_noop("the system"), gettext_noop("Z%(n)s"),
+    gettext_noop("the system"), gettext_noop("Z%(n)s"), gettext_noop("(to %(day)s only)"),
 ]
 
 
@@ -388,6 +388,24 @@ def history_rows(context, history, show_unit=False, show_target=False):
         ]
         rows.append(f'<tr data-revision="{revision.pk}" data-action="{esc(revision.action)}">\n' + "\n".join(cells) + "\n</tr>")
     return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def month_rows(figure):
+    """The rows of the target page's table of months (the chart's figures), drawn here."""
+    w = words()
+    decimals = figure.target.decimals
+    rows = []
+    for point in figure.months:
+        partial = point.partial
+        through = f' <small>{_sentence(w["(to %(day)s only)"], day=thaidate(point.through))}</small>' if partial else ""
+        opening = '<tr class="partial">' if partial else "<tr>"
+        rows.append(
+            f'{opening}<th scope="row">{esc(thaimonth(point.month))}{through}</th>'
+            f'<td class="num">{num(point.value, decimals)}</td><td class="num">{num(point.to_date, decimals)}</td>'
+            f'<td class="num">{num(point.expected, decimals)}</td></tr>'
+        )
+    return mark_safe("".join(rows))
 
 
 @register.simple_tag(takes_context=True)
