@@ -247,7 +247,8 @@ def _per_unit(day, targets):
 
 
 def _levels(day, targets):
-    """Each unit's first and latest level (and the latest one's state) of each level target.
+    """Each unit's first and latest level (and the latest one's state) of each level target, with
+    its last period and last time entered (``_per_unit``'s, which level targets are left out of).
 
     One window, in the order of the counting index (no sort): each unit's first row carries its
     first and latest levels (the whole partition as the frame)."""
@@ -260,9 +261,11 @@ def _levels(day, targets):
             first_value=Window(FirstValue("value_then"), **whole),
             latest_value=Window(LastValue("value_then"), **whole),
             latest_state=Window(LastValue("state_then"), **whole),
+            last_period=Window(LastValue("period"), **whole),
+            last_entered=Window(Max("entered_at"), **whole),
         )
         .filter(position=1)
-        .values_list("target", "unit", "first_value", "latest_value", "latest_state")
+        .values_list("target", "unit", "first_value", "latest_value", "latest_state", "last_period", "last_entered")
     )
 
 
@@ -305,14 +308,20 @@ def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
     ids = [t.pk for t in targets]
     level_ids = [t.pk for t in targets if t.is_level]
 
-    per_unit = defaultdict(dict)  # {target: {unit: (total, unverified, last period, last entered)}}
-    for target_id, unit_id, *row in PER_UNIT.rows(day=as_of, targets=ids):
-        per_unit[target_id][unit_id] = row
+    # {target: {unit: (total, unverified, last period, last entered)}}: totals of cumulative targets;
+    # of level targets (whose levels are never summed) only the last period and time, from LEVELS.
+    per_unit = defaultdict(dict)
+    cumulative_ids = [t.pk for t in targets if not t.is_level]
+    if cumulative_ids:
+        for target_id, unit_id, *row in PER_UNIT.rows(day=as_of, targets=cumulative_ids):
+            per_unit[target_id][unit_id] = row
     latest, first = {}, {}
     if level_ids:
-        for target_id, unit_id, first_value, latest_value, latest_state in LEVELS.rows(day=as_of, targets=level_ids):
+        rows = LEVELS.rows(day=as_of, targets=level_ids)
+        for target_id, unit_id, first_value, latest_value, latest_state, last_period, last_entered in rows:
             latest[target_id, unit_id] = (latest_value, latest_state == Result.State.VERIFIED)
             first[target_id, unit_id] = first_value
+            per_unit[target_id][unit_id] = (None, None, last_period, last_entered)
 
     allocations = defaultdict(dict)
     # A past day: each allocation as it stood then, from its history.
