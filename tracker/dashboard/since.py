@@ -12,6 +12,7 @@ the change shown between them always agree. A page pays a constant number of que
 one or two to find the meeting, one ``compute`` at the earlier day, one for who reported since.
 """
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -135,8 +136,9 @@ class Comparison:
         )
         return Change(before, after)
 
-    @property
+    @functools.cached_property
     def percent(self):
+        # Read three times a row on the overview (the trend, its size, its words): worked out once.
         return Change(self.before.percent_display, self.after.percent_display)
 
     @property

@@ -282,16 +282,21 @@ def result_cell(figure, w=None, unit=None):
     return mark_safe(f"{shown}{esc(unverified_note(figure, w))}")
 
 
+# The bands' values in order, read once (an enum's members and values are slow to iterate).
+BANDS = [band.value for band in Band]
+NOT_REPORTED = Band.NONE.value
+
+
 @register.simple_tag
 def band_counts(figure, w=None):
     """How many districts are in each band (the "not reported" line only when there are some)."""
     w = w or words()
     target, districts = figure.target, esc(w["districts"])
     items = "".join(
-        f'\n  <li><span class="band band-{esc(band.value)}">{esc(band_text(band.value, target.band_low, target.band_high, w["Not reported"]))}</span>'
+        f'\n  <li><span class="band band-{band}">{esc(band_text(band, target.band_low, target.band_high, w["Not reported"]))}</span>'
         f' <strong>{esc(count)}</strong> {districts}</li>\n'
-        for band in Band
-        if (count := figure.band_counts.get(band.value)) or band.value != Band.NONE
+        for band in BANDS
+        if (count := figure.band_counts.get(band)) or band != NOT_REPORTED
     )
     return mark_safe(f'<ul class="band-counts" aria-label="{esc(w["Districts by band"])}">\n{items}</ul>')
 
