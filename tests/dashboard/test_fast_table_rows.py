@@ -10,6 +10,18 @@ from tracker.dashboard.tables import DistrictProgressTable
 pytestmark = pytest.mark.django_db
 
 
+def drawn_both_ways(client, monkeypatch, method, url, language, part):
+    """``part`` of the page drawn by the table's ``method`` (checked to have run), then by the template."""
+    drawn = []
+    original = getattr(DistrictProgressTable, method)
+    monkeypatch.setattr(DistrictProgressTable, method, lambda self: drawn.append(1) or original(self))
+    fast = part(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    assert drawn  # drawn directly ...
+    monkeypatch.setattr(DistrictProgressTable, method, lambda self: "")  # ... and now by the template
+    slow = part(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    return fast, slow
+
+
 def tbody(html):
     body = re.search(r'id="district-table".*?<tbody[^>]*>(.*?)</tbody>', html, re.S).group(1)
     return re.sub(r">\s+<", "><", body.strip())
@@ -26,13 +38,7 @@ def tbody(html):
 ])
 @pytest.mark.parametrize("language", ["th", "en"])
 def test_the_rows_drawn_directly_are_django_tables2s(client, monkeypatch, url, language):
-    drawn = []
-    original = DistrictProgressTable.html_rows
-    monkeypatch.setattr(DistrictProgressTable, "html_rows", lambda self: drawn.append(1) or original(self))
-    fast = tbody(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
-    assert drawn  # the rows were drawn directly ...
-    monkeypatch.setattr(DistrictProgressTable, "html_rows", lambda self: "")  # ... and now by django-tables2
-    slow = tbody(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    fast, slow = drawn_both_ways(client, monkeypatch, "html_rows", url, language, tbody)
     assert fast == slow and fast.count("<tr") >= 1
 
 
@@ -49,13 +55,7 @@ def thead(html):
 ])
 @pytest.mark.parametrize("language", ["th", "en"])
 def test_the_header_drawn_directly_is_the_templates(client, monkeypatch, url, language):
-    drawn = []
-    original = DistrictProgressTable.html_header
-    monkeypatch.setattr(DistrictProgressTable, "html_header", lambda self: drawn.append(1) or original(self))
-    fast = thead(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
-    assert drawn
-    monkeypatch.setattr(DistrictProgressTable, "html_header", lambda self: "")
-    slow = thead(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    fast, slow = drawn_both_ways(client, monkeypatch, "html_header", url, language, thead)
     assert fast == slow and fast.count("<th") == 8 and "aria-sort" in fast
 
 

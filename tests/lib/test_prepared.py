@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from tracker.dashboard import laggards, views
 from tracker.lib import fiscal
-from tracker.lib.prepared import CODE, COUNT, DAY, DAYS, ID, IDS, MOMENT, MONTH, NotPreparable, Prepared, among_values
+from tracker.lib.expressions import among_values
+from tracker.lib.prepared import CODE, COUNT, DAY, DAYS, ID, IDS, MOMENT, MONTH, NotPreparable, Prepared
 from tracker.meetings.models import LATEST_HELD
 from tracker.org.models import Unit
 from tracker.targets import progress

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import DateField
 
 from tracker.lib import fiscal
-from tracker.lib.prepared import DAY, DAYS, ID, IDS, Prepared, among_values
+from tracker.lib.expressions import among_values
+from tracker.lib.prepared import DAY, DAYS, ID, IDS, Prepared
 from tracker.targets import progress
 from tracker.targets.progress import Band
 

@@ -1,7 +1,8 @@
 """Query expressions the ORM lacks."""
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import BooleanField, F, Func, Q
+from django.db.models import BooleanField, F, Func, IntegerField, Q, Value
 
 
 class EqualsAny(Func):
@@ -33,3 +34,12 @@ def among(field, subquery, using="default"):
 def in_subquery(queryset, field, subquery):
     """``queryset`` filtered to rows whose ``field`` is among the values of ``subquery`` (``among``)."""
     return queryset.filter(among(field, subquery, using=queryset.db))
+
+
+def among_values(field, values, base=None, using="default"):
+    """A condition: ``field`` is one of ``values``. On PostgreSQL ``field = ANY(%s)`` with the list
+    as one array parameter, so the SQL is the same whatever the number of values; elsewhere ``IN``."""
+    values = list(values)
+    if connections[using].vendor == "postgresql":
+        return Q(EqualsAny(F(field), Value(values, output_field=ArrayField(base or IntegerField()))))
+    return Q(**{f"{field}__in": values})

@@ -10,7 +10,8 @@ the same, and each parameter must either be the same constant in both or the sam
 its kind's ``derive``) of the same value's markers. The SQL and that map are kept; later runs only
 put their own values through the map and execute. A query whose SQL depends on its values (an
 ``IN`` list that grows with it, a branch on a value) is refused at that first run, loudly, rather
-than run with the wrong values; lists go in as one array parameter (:func:`among_values`).
+than run with the wrong values; lists go in as one array parameter
+(:func:`tracker.lib.expressions.among_values`).
 
 Elsewhere (SQLite) the queryset is built and run through the ORM every time. The tests compare the
 kept SQL and parameters with a fresh build for many values (``tests/lib/test_prepared.py``).
@@ -19,13 +20,10 @@ import datetime
 import threading
 from dataclasses import dataclass
 
-from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import F, IntegerField, Q, Value
 from django.db.models.query import get_related_populators
 
 from tracker.lib import fiscal
-from tracker.lib.expressions import EqualsAny
 
 
 def _same(value):
@@ -55,15 +53,6 @@ ID = Kind(markers=(-7001, -7002))
 COUNT = Kind(markers=(-8001, -8002))
 IDS = Kind(markers=([-101], [-202, -203]))
 DAYS = Kind(markers=([datetime.date(1900, 2, 1)], [datetime.date(1903, 6, 1), datetime.date(1903, 7, 1)]))
-
-
-def among_values(field, values, base=None, using="default"):
-    """A condition: ``field`` is one of ``values``. On PostgreSQL ``field = ANY(%s)`` with the list
-    as one array parameter, so the SQL is the same whatever the number of values; elsewhere ``IN``."""
-    values = list(values)
-    if connections[using].vendor == "postgresql":
-        return Q(EqualsAny(F(field), Value(values, output_field=ArrayField(base or IntegerField()))))
-    return Q(**{f"{field}__in": values})
 
 
 class NotPreparable(Exception):
@@ -108,13 +97,17 @@ class Prepared:
         sql, slots, compiler = kept
         return sql, [derive(values[name]) if name is not None else derive for name, derive in slots], compiler
 
+    def _through_orm(self, using, shape, values):
+        # Elsewhere than PostgreSQL: built and run by the ORM, whose converters make the Decimals
+        # and dates SQLite stores as text.
+        return list(self.build(**dict(shape), **values).using(using))
+
     def rows(self, using="default", **arguments):
         connection = connections[using]
+        values, shape = self._split(arguments)
         if connection.vendor != "postgresql":
-            values, shape = self._split(arguments)
-            # The ORM's own converters make the Decimals and dates SQLite stores as text.
-            return list(self.build(**dict(shape), **values).using(using))
-        sql, params = self.sql(using, **arguments)
+            return self._through_orm(using, shape, values)
+        sql, params, _compiler = self._kept_for(using, shape, values)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
@@ -125,7 +118,7 @@ class Prepared:
         connection = connections[using]
         values, shape = self._split(arguments)
         if connection.vendor != "postgresql":
-            return list(self.build(**dict(shape), **values).using(using))
+            return self._through_orm(using, shape, values)
         sql, params, compiler = self._kept_for(using, shape, values)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

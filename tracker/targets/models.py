@@ -20,8 +20,8 @@ from simple_history.models import HistoricalRecords
 from tracker.lib import fiscal
 from tracker.lib.bilingual import BilingualName, in_active_language
 from tracker.lib.converters import validate_code
-from tracker.lib.expressions import among, in_subquery
-from tracker.lib.prepared import COUNT, DAY, ID, IDS, MOMENT, MONTH, Prepared, among_values
+from tracker.lib.expressions import among, among_values, in_subquery
+from tracker.lib.prepared import COUNT, DAY, ID, IDS, MOMENT, MONTH, Prepared
 from tracker.org.models import PolicyDimension, Unit, refuse_deleting_what_history_names
 
 

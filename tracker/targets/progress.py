@@ -48,7 +48,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.lib import fiscal
-from tracker.lib.prepared import DAY, IDS, Prepared, among_values
+from tracker.lib.expressions import among_values
+from tracker.lib.prepared import DAY, IDS, Prepared
 from tracker.org.models import Unit
 from tracker.targets.models import Allocation, Result, Target
 
