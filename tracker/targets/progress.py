@@ -41,9 +41,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import models
-from django.db.models import Avg, F, Max, Q, RowRange, Sum, Window
-from django.db.models.functions import FirstValue, LastValue, RowNumber
+from django.db import connection, models
+from django.db.models import Avg, F, Max, Q, Sum, Window
+from django.db.models.functions import FirstValue
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -251,22 +251,20 @@ def _levels(day, targets):
     """Each unit's first and latest level (and the latest one's state) of each level target, with
     its last period and last time entered (``_per_unit``'s, which level targets are left out of).
 
-    One window, in the order of the counting index (no sort): each unit's first row carries its
-    first and latest levels (the whole partition as the frame)."""
-    per_unit_in_order = {"partition_by": [F("target"), F("unit")], "order_by": [F("period").asc()]}
-    whole = {**per_unit_in_order, "frame": RowRange(start=None, end=None)}
+    The latest level is the unit's row of its last period (one result per unit and month); the
+    first is carried to it by a running window in the order of the counting index (no sort), and
+    the last period and time are the whole partition's maxima, worked out once per unit."""
+    unit_months_in_order = {"partition_by": [F("target"), F("unit")], "order_by": [F("period").asc()]}
+    whole_unit = {"partition_by": [F("target"), F("unit")]}
     return (
         _counted_of(day, targets)
         .annotate(
-            position=Window(RowNumber(), **per_unit_in_order),
-            first_value=Window(FirstValue("value_then"), **whole),
-            latest_value=Window(LastValue("value_then"), **whole),
-            latest_state=Window(LastValue("state_then"), **whole),
-            last_period=Window(LastValue("period"), **whole),
-            last_entered=Window(Max("entered_at"), **whole),
+            first_value=Window(FirstValue("value_then"), **unit_months_in_order),
+            last_period=Window(Max("period"), **whole_unit),
+            last_entered=Window(Max("entered_at"), **whole_unit),
         )
-        .filter(position=1)
-        .values_list("target", "unit", "first_value", "latest_value", "latest_state", "last_period", "last_entered")
+        .filter(period=F("last_period"))
+        .values_list("target", "unit", "first_value", "value_then", "state_then", "last_period", "last_entered")
     )
 
 
@@ -298,7 +296,9 @@ def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
     (``TargetProgress.target`` is then the target as of that day). Pages that draw no monthly
     series pass ``monthly=False`` to skip that query; their figures then have empty ``months``.
     Pages that show only each target's totals, status and band counts pass ``unit_rows=False``: the
-    figures are the same, without their per-unit rows (``units`` empty, nothing ranked).
+    figures are the same, without their per-unit rows (``units`` empty, nothing ranked); on
+    PostgreSQL the database then sums them and counts the bands itself (``_summed_in_database``, one
+    query instead of four, 200 rows instead of 10,000 for the overview at city scale).
     """
     targets = list(targets)
     if not targets:
@@ -306,6 +306,25 @@ def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
     past = as_of < timezone.localdate()
     if past:
         targets = Target.objects.as_they_stood(targets, as_of)
+    ids = [t.pk for t in targets]
+
+    by_month = defaultdict(dict)
+    if monthly:
+        for target_id, period, total, mean in MONTHLY.rows(day=as_of, targets=ids):
+            by_month[target_id][period] = {"total": total, "mean": mean}
+
+    if not unit_rows and connection.vendor == "postgresql":
+        progress = _summed_in_database(targets, as_of, past, by_month if monthly else None)
+    else:
+        progress = _summed_here(targets, as_of, past, districts, by_month if monthly else None, unit_rows)
+    for target in targets:
+        if target.parent_id in progress:
+            progress[target.parent_id].children.append(progress[target.pk])
+    return progress
+
+
+def _summed_here(targets, as_of, past, districts, by_month, unit_rows):
+    """``compute``'s figures from each unit's row, summed in Python (the per-unit rows kept if ``unit_rows``)."""
     ids = [t.pk for t in targets]
     level_ids = [t.pk for t in targets if t.is_level]
 
@@ -330,11 +349,6 @@ def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
     for target_id, unit_id, value in rows:
         allocations[target_id][unit_id] = value
 
-    by_month = defaultdict(dict)
-    if monthly:
-        for target_id, period, total, mean in MONTHLY.rows(day=as_of, targets=ids):
-            by_month[target_id][period] = {"total": total, "mean": mean}
-
     reported_unit_ids = {u for rows in per_unit.values() for u in rows} | {u for a in allocations.values() for u in a}
     if districts is None:
         units = Unit.objects.select_related("zone").filter(Q(kind=Unit.Kind.DISTRICT) | Q(pk__in=reported_unit_ids))
@@ -344,16 +358,109 @@ def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
         units = list(districts) + (list(Unit.objects.select_related("zone").filter(pk__in=extra)) if extra else [])
     units = {u.pk: u for u in units}
 
-    progress = {}
     district_ids = frozenset(pk for pk, unit in units.items() if unit.is_district)
-    for target in targets:
-        progress[target.pk] = _target_progress(
+    return {
+        target.pk: _target_progress(
             target, as_of, units, per_unit[target.pk], latest, first, allocations[target.pk],
-            by_month[target.pk] if monthly else None, district_ids, units_wanted=unit_rows,
+            by_month[target.pk] if by_month is not None else None, district_ids, units_wanted=unit_rows,
         )
-    for target in targets:
-        if target.parent_id in progress:
-            progress[target.parent_id].children.append(progress[target.pk])
+        for target in targets
+    }
+
+
+# ``_summed_in_database``'s query: each unit's row (PER_UNIT's totals of the cumulative targets, LEVELS'
+# latest levels of the level ones) is kept if the unit may report on the target (the rule of
+# ``Target.reporting_error``), given its band (``band_for``: a percent is at or above a threshold
+# exactly when value × 100 is at or above threshold × goal, goals never being negative; no goal or
+# a goal of 0 has no percent), and counted with its target's others. The targets' values come in
+# as arrays, as they stood on the day (``Target.objects.as_they_stood``); the allocations from
+# ALLOCATIONS or ALLOCATIONS_THEN. One row per target.
+SUMMARY_SQL = """
+WITH t (id, host, carry, level, goal, low, high) AS (
+    SELECT * FROM unnest(%s::integer[], %s::integer[], %s::boolean[], %s::boolean[], %s::numeric[], %s::numeric[], %s::numeric[])
+),
+a (target, unit, value) AS ({allocations}),
+u (target, unit, value, unverified, unverified_unit, first_value, last_period, last_entered) AS (
+    SELECT target, unit, total, unverified, COALESCE(unverified, 0) <> 0, NULL::numeric, last_period, last_entered
+    FROM ({per_unit}) AS p (target, unit, total, unverified, last_period, last_entered)
+    UNION ALL
+    SELECT target, unit, latest_value, NULL, latest_state <> %s, first_value, last_period, last_entered
+    FROM ({levels}) AS l (target, unit, first_value, latest_value, latest_state, last_period, last_entered)
+),
+counted AS (
+    SELECT u.*, a.unit IS NOT NULL AS allocated, t.low, t.high,
+           CASE WHEN t.level THEN COALESCE(a.value, t.goal) ELSE a.value END AS goal
+    FROM u JOIN t ON t.id = u.target LEFT JOIN a ON a.target = u.target AND a.unit = u.unit
+    WHERE CASE WHEN t.carry THEN u.unit = ANY(ARRAY(SELECT id FROM {units} WHERE kind = %s)) AND a.unit IS NOT NULL
+               ELSE u.unit = t.host OR a.unit IS NOT NULL END
+),
+banded AS (
+    SELECT counted.*, CASE WHEN goal IS NULL OR goal = 0 THEN 'none' WHEN value * 100 >= high * goal THEN 'high'
+                           WHEN value * 100 >= low * goal THEN 'middle' ELSE 'low' END AS band
+    FROM counted
+),
+per_target AS (
+    SELECT target, COUNT(*) AS reported, SUM(value) AS value_sum, SUM(unverified) AS unverified,
+           COUNT(*) FILTER (WHERE unverified_unit) AS unverified_units, SUM(first_value) AS first_sum,
+           COUNT(*) FILTER (WHERE band = 'high') AS high, COUNT(*) FILTER (WHERE band = 'middle') AS middle,
+           COUNT(*) FILTER (WHERE band = 'low') AS low, COUNT(*) FILTER (WHERE band = 'none') AS no_percent,
+           COUNT(*) FILTER (WHERE allocated) AS allocated_reported, MAX(last_period) AS last_period,
+           MAX(last_entered) AS last_entered
+    FROM banded GROUP BY target
+),
+shares AS (SELECT target, COUNT(*) AS allocations, SUM(value) AS allocated FROM a GROUP BY target)
+SELECT t.id, COALESCE(r.reported, 0), r.value_sum, r.unverified, COALESCE(r.unverified_units, 0), r.first_sum,
+       COALESCE(r.high, 0), COALESCE(r.middle, 0), COALESCE(r.low, 0), COALESCE(r.no_percent, 0),
+       COALESCE(r.allocated_reported, 0), r.last_period, r.last_entered, COALESCE(s.allocations, 0), s.allocated,
+       (SELECT COUNT(*) FROM {units} WHERE kind = %s)
+FROM t LEFT JOIN per_target r ON r.target = t.id LEFT JOIN shares s ON s.target = t.id
+"""
+
+
+def _summed_in_database(targets, as_of, past, by_month):
+    """``compute``'s figures without per-unit rows, each target's sums and band counts made by
+    PostgreSQL (``SUMMARY_SQL``) from the same queries ``_summed_here`` reads unit by unit: one
+    row per target comes back instead of one per unit (10,000 for the overview at city scale)."""
+    cumulative_ids = [t.pk for t in targets if not t.is_level]
+    level_ids = [t.pk for t in targets if t.is_level]
+    allocations = ALLOCATIONS_THEN.sql(day=as_of, targets=[t.pk for t in targets]) if past else ALLOCATIONS.sql(targets=[t.pk for t in targets])
+    per_unit = PER_UNIT.sql(day=as_of, targets=cumulative_ids)
+    levels = LEVELS.sql(day=as_of, targets=level_ids)
+    units = connection.ops.quote_name(Unit._meta.db_table)
+    sql = SUMMARY_SQL.format(allocations=allocations[0], per_unit=per_unit[0], levels=levels[0], units=units)
+    columns = [
+        [t.pk for t in targets], [t.host_id for t in targets], [t.districts_carry for t in targets],
+        [t.is_level for t in targets], [t.target_value for t in targets], [t.band_low for t in targets],
+        [t.band_high for t in targets],
+    ]
+    params = [
+        *columns, *allocations[1], *per_unit[1], Result.State.VERIFIED.value, *levels[1], Unit.Kind.DISTRICT.value,
+        Unit.Kind.DISTRICT.value,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    progress = {}
+    targets_by_pk = {t.pk: t for t in targets}
+    for row in rows:
+        (pk, reported, value_sum, unverified, unverified_units, first_sum, high, middle, low, none, allocated_reported,
+         last_period, last_entered, allocations_count, allocated, district_count) = row
+        target = targets_by_pk[pk]
+        # Units counted as not reported: of a target shared out to districts, every district without
+        # a counted row; otherwise every unit with an allocation and no counted row.
+        if target.districts_carry:
+            none += district_count - reported
+        else:
+            none += allocations_count - allocated_reported
+        counts = {Band.HIGH.value: high, Band.MIDDLE.value: middle, Band.LOW.value: low, Band.NONE.value: none}
+        first_wanted = target.is_level and target.baseline is None
+        progress[pk] = _figure(
+            target, as_of, reported=reported, result_sum=value_sum if value_sum is not None else ZERO,
+            unverified=unverified or ZERO, unverified_units=unverified_units,
+            first_sum=first_sum if first_wanted and first_sum is not None else ZERO,
+            first_count=reported if first_wanted else 0, allocated=allocated, counts=counts, units=[],
+            last_entered_at=last_entered, last_period=last_period, monthly=by_month[pk] if by_month is not None else None,
+        )
     return progress
 
 
@@ -414,21 +521,32 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
             rows.append(UnitProgress(units[unit_id], allocation, value, pct, band, row[2], None, unverified, latest_verified))
     rows.sort(key=lambda u: u.unit.code)
     _rank(rows)
-
-    if level:
-        result = sum(reported) / len(reported) if reported else ZERO
-        unverified = ZERO
-    else:
-        result = sum(reported, ZERO)
-        unverified = unverified_total
     # The units' first levels are read only where they make the baseline (a level target without one entered).
     first_levels = [first[target_pk, u] for u in per_unit if (target_pk, u) in first] if level and target.baseline is None else []
-    baseline = _baseline(target, first_levels)
+    return _figure(
+        target, as_of, reported=len(reported), result_sum=sum(reported, ZERO), unverified=unverified_total,
+        unverified_units=unverified_units, first_sum=sum(first_levels, ZERO), first_count=len(first_levels),
+        allocated=sum(allocations.values(), ZERO) if allocations else None, counts=counts, units=rows,
+        last_entered_at=max((row[3] for row in per_unit.values()), default=None),
+        last_period=max((row[2] for row in per_unit.values()), default=None), monthly=monthly,
+    )
+
+
+def _figure(target, as_of, reported, result_sum, unverified, unverified_units, first_sum, first_count, allocated,
+            counts, units, last_entered_at, last_period, monthly):
+    """A target's ``TargetProgress`` from the sums over its counted units (``reported`` of them: their
+    results' or latest levels' sum, the unverified part, their first levels' sum where they make
+    the baseline), however they were summed (``_target_progress`` in Python, ``_summaries`` in SQL)."""
+    level = target.is_level
+    if level:
+        # The city's level is the mean of the units' latest levels (levels are never summed).
+        result = result_sum / reported if reported else ZERO
+        unverified = ZERO
+    else:
+        result = result_sum
+    baseline = _baseline(target, first_sum, first_count)
     baseline_percent = percent_of(baseline, target.target_value)
     pct = percent_of(result, target.target_value)
-    entered = [row[3] for row in per_unit.values()]
-    last_period_shown = max((row[2] for row in per_unit.values()), default=None)
-
     return TargetProgress(
         target=target,
         as_of=as_of,
@@ -437,25 +555,26 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
         expected=expected_percent(target.start_date, target.deadline, as_of, baseline_percent),
         status=status_for(pct, target.start_date, target.deadline, as_of, baseline_percent, reported=bool(reported)),
         forecast=_forecast(target, result, as_of, bool(reported)),
-        allocated=sum(allocations.values(), Decimal(0)) if allocations else None,
+        allocated=allocated,
         baseline=baseline,
         unverified=unverified,
         unverified_units=unverified_units,
-        units=rows,
+        units=units,
         band_counts=counts,
         months=_months(target, as_of, monthly, baseline) if monthly is not None else [],
-        last_entered_at=max(entered) if entered else None,
-        last_period=last_period_shown,
+        last_entered_at=last_entered_at,
+        last_period=last_period,
     )
 
 
-def _baseline(target, first_levels):
-    """The level a target starts from: entered on the target, or the mean of the units' first reports."""
+def _baseline(target, first_sum, first_count):
+    """The level a target starts from: entered on the target, or the mean of the units' first
+    reports (``first_count`` of them, summing to ``first_sum``)."""
     if not target.is_level:
         return Decimal(0)
     if target.baseline is not None:
         return target.baseline
-    return sum(first_levels) / len(first_levels) if first_levels else Decimal(0)
+    return first_sum / first_count if first_count else Decimal(0)
 
 
 def _forecast(target, result, as_of, has_data):
