@@ -125,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 70 ms query. Off for our connections; PG_JIT=on turns it back on.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit={os.getenv('PG_JIT', 'off')}"
 
+# The standings (tracker.targets.models.Standing) are kept by PostgreSQL's triggers: Django reads
+# them but neither migrates, dumps nor loads them.
+DATABASE_ROUTERS = ["tracker.targets.routers.KeptByTheDatabase"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Computed pages are cached, keyed by the data version every write advances (tracker/caching):

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When, Window
 from django.db.models.functions import Coalesce, Lag, RowNumber
 from django.db.models.signals import pre_delete
@@ -556,6 +556,67 @@ class Result(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Results are deleted through tracker.targets.recording.delete_result(), which keeps their history.")
+
+
+class StandingQuerySet(models.QuerySet):
+    def stand_for(self, day):
+        """Whether the standings are the figures' unit rows as of the end of ``day``: on PostgreSQL
+        (where triggers keep them), when no result was entered or changed after that day, nor is
+        for a later month. Then every result counts as it is now, as the standings sum it. Three
+        index reads (the latest of each)."""
+        if connections[self.db].vendor != "postgresql":
+            return False
+        latest = self.aggregate(
+            period=models.Max("any_last_period"), entered=models.Max("any_last_entered"),
+            updated=models.Max("any_last_updated"),
+        )
+        if latest["period"] is None:  # no result at all
+            return True
+        end = fiscal.end_of_day(day)
+        return latest["period"] <= fiscal.month_start(day) and latest["entered"] < end and latest["updated"] < end
+
+    def counted(self):
+        """The standings of units with a result that counts (submitted or verified)."""
+        return self.filter(last_period__isnull=False)
+
+
+class Standing(models.Model):
+    """Where each unit's results of a target stand now: the sums and levels the figures read of its
+    counted results (submitted or verified), with the latest month, entry and change of any of them.
+
+    Kept by PostgreSQL itself: triggers on the results table work out again the standings of the
+    (target, unit) pairs that every insert, update, deletion or truncation touches, whichever way
+    it came (the recording functions, an import in bulk, ``loaddata``, SQL by hand), in the same
+    transaction; two writers of one pair take turns (migration ``0010_standings``). The table is
+    not Django's (``managed = False``): it is the database's bookkeeping, like an index, left out of
+    ``dumpdata`` and made again by the triggers on loading. On SQLite there is none, and the
+    figures always count the results.
+
+    Figures as of a day after every result's last entry and change — today's, nearly always —
+    read these 10,000 rows (city scale) instead of summing 120,000 results
+    (``tracker.targets.progress``); ``tests/targets/test_standings.py`` checks them against a count.
+    """
+
+    target = models.ForeignKey(Target, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # Of the counted results (all null when none counts).
+    total = models.DecimalField(max_digits=30, decimal_places=3, null=True)
+    unverified = models.DecimalField(max_digits=30, decimal_places=3, null=True)  # of ``total``: submitted
+    first_value = models.DecimalField(max_digits=14, decimal_places=3, null=True)  # the earliest month's
+    latest_value = models.DecimalField(max_digits=14, decimal_places=3, null=True)  # the latest month's
+    latest_state = models.CharField(max_length=20, null=True)
+    last_period = models.DateField(null=True)
+    last_entered = models.DateTimeField(null=True)
+    # Of every result of the pair, whatever its state: up to when the standing holds.
+    any_last_period = models.DateField(null=True)
+    any_last_entered = models.DateTimeField(null=True)
+    any_last_updated = models.DateTimeField(null=True)
+
+    objects = StandingQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "targets_standing"
 
 
 class ResultRevisionQuerySet(models.QuerySet):

@@ -51,7 +51,7 @@ from tracker.lib import fiscal
 from tracker.lib.expressions import among_values
 from tracker.lib.prepared import DAY, IDS, Prepared
 from tracker.org.models import Unit
-from tracker.targets.models import Allocation, Result, Target
+from tracker.targets.models import Allocation, Result, Standing, Target
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -280,11 +280,35 @@ def _allocations(targets):
     return Allocation.objects.filter(among_values("target", targets)).order_by().values_list("target", "unit", "value")
 
 
+def _standings(targets):
+    return Standing.objects.counted().filter(among_values("target", targets)).order_by()
+
+
 PER_UNIT = Prepared(_per_unit, day=DAY, targets=IDS)
 LEVELS = Prepared(_levels, day=DAY, targets=IDS)
+# The same rows, where they stand now (``Standing``): for a day after every result's last change.
+STANDING_TOTALS = Prepared(
+    lambda targets: _standings(targets).values_list("target", "unit", "total", "unverified", "last_period", "last_entered"),
+    targets=IDS,
+)
+STANDING_LEVELS = Prepared(
+    lambda targets: _standings(targets).values_list(
+        "target", "unit", "first_value", "latest_value", "latest_state", "last_period", "last_entered",
+    ),
+    targets=IDS,
+)
 MONTHLY = Prepared(_monthly, day=DAY, targets=IDS)
 ALLOCATIONS = Prepared(_allocations, targets=IDS)
 ALLOCATIONS_THEN = Prepared(lambda day, targets: Allocation.objects.as_of(day, targets=targets), day=DAY, targets=IDS)
+
+
+def _unit_sources(day):
+    """The queries of the units' totals (PER_UNIT's rows) and levels (LEVELS'), each with its
+    arguments besides ``targets``: the standings when they stand for ``day`` (nothing entered or
+    changed since, on PostgreSQL), else the results counted as of ``day``. The rows are the same."""
+    if Standing.objects.stand_for(day):
+        return (STANDING_TOTALS, {}), (STANDING_LEVELS, {})
+    return (PER_UNIT, {"day": day}), (LEVELS, {"day": day})
 
 
 def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
@@ -332,12 +356,13 @@ def _summed_here(targets, as_of, past, districts, by_month, unit_rows):
     # of level targets (whose levels are never summed) only the last period and time, from LEVELS.
     per_unit = defaultdict(dict)
     cumulative_ids = [t.pk for t in targets if not t.is_level]
+    (totals, totals_arguments), (levels, levels_arguments) = _unit_sources(as_of)
     if cumulative_ids:
-        for target_id, unit_id, *row in PER_UNIT.rows(day=as_of, targets=cumulative_ids):
+        for target_id, unit_id, *row in totals.rows(targets=cumulative_ids, **totals_arguments):
             per_unit[target_id][unit_id] = row
     latest, first = {}, {}
     if level_ids:
-        rows = LEVELS.rows(day=as_of, targets=level_ids)
+        rows = levels.rows(targets=level_ids, **levels_arguments)
         for target_id, unit_id, first_value, latest_value, latest_state, last_period, last_entered in rows:
             latest[target_id, unit_id] = (latest_value, latest_state == Result.State.VERIFIED)
             first[target_id, unit_id] = first_value
@@ -424,8 +449,9 @@ def _summed_in_database(targets, as_of, past, by_month):
     cumulative_ids = [t.pk for t in targets if not t.is_level]
     level_ids = [t.pk for t in targets if t.is_level]
     allocations = ALLOCATIONS_THEN.sql(day=as_of, targets=[t.pk for t in targets]) if past else ALLOCATIONS.sql(targets=[t.pk for t in targets])
-    per_unit = PER_UNIT.sql(day=as_of, targets=cumulative_ids)
-    levels = LEVELS.sql(day=as_of, targets=level_ids)
+    (totals, totals_arguments), (levels, levels_arguments) = _unit_sources(as_of)
+    per_unit = totals.sql(targets=cumulative_ids, **totals_arguments)
+    levels = levels.sql(targets=level_ids, **levels_arguments)
     units = connection.ops.quote_name(Unit._meta.db_table)
     sql = SUMMARY_SQL.format(allocations=allocations[0], per_unit=per_unit[0], levels=levels[0], units=units)
     columns = [
