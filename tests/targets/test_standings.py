@@ -125,18 +125,19 @@ def test_the_migration_fills_them_from_the_results_already_there():
     assert standings() == expected
 
 
-def test_they_stand_for_a_day_only_after_every_change(trees, phra_nakhon, reporter, clock, reopened_months):
+def test_they_stand_for_today_when_nothing_changed_after_it(trees, phra_nakhon, reporter, clock, reopened_months):
     latest_change = Result.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    day = timezone.localtime(latest_change).date()
-    assert not Standing.objects.stand_for(day - datetime.timedelta(days=1))
+    day = timezone.localtime(latest_change).date() + datetime.timedelta(days=1)
+    clock(day.year, day.month, day.day, 9)
     assert Standing.objects.stand_for(day)
-    clock(2024, 10, 2, 9)
-    record_result(target=trees, unit=phra_nakhon, period=datetime.date(2024, 9, 1), value=1, by=reporter)
-    assert not Standing.objects.stand_for(datetime.date(2024, 10, 1))
-    assert Standing.objects.stand_for(datetime.date(2024, 10, 2))
-    # A result for a later month than the day's: the results are counted.
-    Result.objects.filter(target=trees, unit=phra_nakhon, period=datetime.date(2024, 9, 1)).update(period=datetime.date(2024, 11, 1))
-    assert not Standing.objects.stand_for(datetime.date(2024, 10, 2))
+    assert not Standing.objects.stand_for(day - datetime.timedelta(days=1))  # an earlier day counts the results
+    result = record_result(target=trees, unit=phra_nakhon, period=day.replace(day=1), value=1, by=reporter)
+    assert Standing.objects.stand_for(day)
+    # A result changed after the day (a clock set wrong, a bulk write) or for a later month: not these.
+    Result.objects.filter(pk=result.pk).update(updated_at=timezone.now() + datetime.timedelta(days=2))
+    assert not Standing.objects.stand_for(day)
+    Result.objects.filter(pk=result.pk).update(updated_at=timezone.now(), period=datetime.date(day.year + 1, 1, 1))
+    assert not Standing.objects.stand_for(day)
 
 
 def counted_from_results(monkeypatch):

@@ -561,10 +561,11 @@ class Result(models.Model):
 class StandingQuerySet(models.QuerySet):
     def stand_for(self, day):
         """Whether the standings are the figures' unit rows as of the end of ``day``: on PostgreSQL
-        (where triggers keep them), when no result was entered or changed after that day, nor is
-        for a later month. Then every result counts as it is now, as the standings sum it. Three
-        index reads (the latest of each)."""
-        if connections[self.db].vendor != "postgresql":
+        (where triggers keep them), for today or a later day, when no result was entered or changed
+        after that day, nor is for a later month. Then every result counts as it is now, as the
+        standings sum it. Three index reads (the latest of each); none for an earlier day, whose
+        figures (nearly always from before some change) count the results as they stood."""
+        if connections[self.db].vendor != "postgresql" or day < timezone.localdate():
             return False
         latest = self.aggregate(
             period=models.Max("any_last_period"), entered=models.Max("any_last_entered"),
