@@ -3,8 +3,10 @@ query whose SQL depends on its values is refused rather than run with the wrong 
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import DateField
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from tracker.dashboard import laggards, views
 from tracker.lib import fiscal
 from tracker.lib.expressions import among_values
-from tracker.lib.prepared import CODE, COUNT, DAY, DAYS, ID, IDS, MOMENT, MONTH, NotPreparable, Prepared
+from tracker.lib.prepared import CODE, COUNT, DAY, DAYS, ID, IDS, MOMENT, MONTH, NotPreparable, Prepared, _numbered
 from tracker.meetings.models import LATEST_HELD
 from tracker.org.models import Unit
 from tracker.targets import progress
@@ -30,6 +32,8 @@ FIGURES = {
     "laggards' months": laggards.MONTHS_REPORTED,
     "targets then": TARGETS_THEN,
 }
+if connection.vendor == "postgresql":  # the standings' table is PostgreSQL's only
+    FIGURES.update({"standing totals": progress.STANDING_TOTALS, "standing levels": progress.STANDING_LEVELS})
 
 days = st.dates(min_value=datetime.date(2023, 1, 1), max_value=datetime.date(2027, 12, 31))
 ids = st.lists(st.integers(min_value=1, max_value=10**6), max_size=8)
@@ -158,3 +162,51 @@ def test_objects_are_the_orms(name, prepared, shape, values):
     assert [type(o) for o in made] == [type(o) for o in expected]
     assert [_state(o) for o in made] == [_state(o) for o in expected]
     assert all(not o._state.adding and o._state.db == "default" for o in made)
+
+
+# Server-side prepared statements (``tracker.lib.prepared.execute``).
+
+def test_placeholders_are_numbered_as_postgresql_numbers_them():
+    assert _numbered("a = %s AND b LIKE 'x%%' AND c = ANY(%s)") == "a = $1 AND b LIKE 'x%' AND c = ANY($2)"
+
+
+DAY_SHOWN = datetime.date(2024, 6, 7)
+
+
+def _prepared_on_the_server():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@on_postgresql
+def test_a_statement_is_prepared_once_per_connection_and_outlives_a_rollback():
+    targets = list(Target.objects.values_list("pk", flat=True))
+    expected = sorted(progress.PER_UNIT.build(day=DAY_SHOWN, targets=targets))
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    connection._tracker_statements = (object(), set())  # as a new connection: nothing prepared yet
+    with CaptureQueriesContext(connection) as first:
+        assert sorted(progress.PER_UNIT.rows(day=DAY_SHOWN, targets=targets)) == expected
+    # One query, the EXECUTE: the PREPARE before it is bookkeeping, not one of the page's queries.
+    assert len(first) == 1 and first[0]["sql"].startswith("EXECUTE tracker_")
+    name = first[0]["sql"].split()[1]
+    assert name in _prepared_on_the_server() and name in connection._tracker_statements[1]
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        progress.PER_UNIT.rows(day=DAY_SHOWN, targets=targets)
+        raise ZeroDivisionError
+    # The savepoint rolled back; the statement stays prepared and runs with other values.
+    assert name in _prepared_on_the_server()
+    one = sorted(progress.PER_UNIT.build(day=DAY_SHOWN, targets=targets[:1]))
+    with CaptureQueriesContext(connection) as again:
+        assert sorted(progress.PER_UNIT.rows(day=DAY_SHOWN, targets=targets[:1])) == one
+    assert [q["sql"].split()[:2] for q in again] == [["EXECUTE", name]]
+
+
+@on_postgresql
+def test_without_prepared_statements_the_plain_sql_runs():
+    targets = list(Target.objects.values_list("pk", flat=True))
+    with override_settings(DB_PREPARED_STATEMENTS=False), CaptureQueriesContext(connection) as plain:
+        rows = progress.PER_UNIT.rows(day=DAY_SHOWN, targets=targets)
+    assert sorted(rows) == sorted(progress.PER_UNIT.build(day=DAY_SHOWN, targets=targets))
+    assert len(plain) == 1 and plain[0]["sql"].startswith("SELECT")

@@ -159,10 +159,10 @@ def test_the_figures_from_the_standings_are_those_counted_from_the_results(monke
     targets = list(Target.objects.for_pages())
     today = timezone.localdate()
     assert Standing.objects.stand_for(today)
-    with connection.execute_wrapper(lambda execute, sql, *rest: (queries.append(sql), execute(sql, *rest))[1]):
-        queries = []
-        from_standings = figures(targets, today, unit_rows=unit_rows, monthly=False)
-    assert any("targets_standing" in sql for sql in queries[1:]) and not any("targets_result" in sql for sql in queries)
+    chosen, choose = [], progress._unit_sources
+    monkeypatch.setattr(progress, "_unit_sources", lambda day: chosen.append(choose(day)) or chosen[-1])
+    from_standings = figures(targets, today, unit_rows=unit_rows, monthly=False)
+    assert [(totals, levels) for (totals, _), (levels, _) in chosen] == [(progress.STANDING_TOTALS, progress.STANDING_LEVELS)]
     counted_from_results(monkeypatch)
     assert figures(targets, today, unit_rows=unit_rows, monthly=False) == from_standings
 

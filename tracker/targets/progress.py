@@ -49,7 +49,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.lib import fiscal
 from tracker.lib.expressions import among_values
-from tracker.lib.prepared import DAY, IDS, Prepared
+from tracker.lib.prepared import DAY, IDS, Prepared, execute, statement_name
 from tracker.org.models import Unit
 from tracker.targets.models import Allocation, Result, Standing, Target
 
@@ -442,6 +442,10 @@ FROM t LEFT JOIN per_target r ON r.target = t.id LEFT JOIN shares s ON s.target 
 """
 
 
+# Its four texts (allocations now or then; units' rows from the standings or the results), prepared apart.
+SUMMARY_STATEMENT = {(past, standings): statement_name() for past in (False, True) for standings in (False, True)}
+
+
 def _summed_in_database(targets, as_of, past, by_month):
     """``compute``'s figures without per-unit rows, each target's sums and band counts made by
     PostgreSQL (``SUMMARY_SQL``) from the same queries ``_summed_here`` reads unit by unit: one
@@ -464,7 +468,7 @@ def _summed_in_database(targets, as_of, past, by_month):
         Unit.Kind.DISTRICT.value,
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute(cursor, SUMMARY_STATEMENT[bool(past), totals is STANDING_TOTALS], sql, params)
         rows = cursor.fetchall()
     progress = {}
     targets_by_pk = {t.pk: t for t in targets}
