@@ -402,7 +402,7 @@ def _summed_here(targets, as_of, past, districts, by_month, unit_rows):
 # ALLOCATIONS or ALLOCATIONS_THEN. One row per target.
 SUMMARY_SQL = """
 WITH t (id, host, carry, level, goal, low, high) AS (
-    SELECT * FROM unnest(%s::integer[], %s::integer[], %s::boolean[], %s::boolean[], %s::numeric[], %s::numeric[], %s::numeric[])
+    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[], %s::boolean[], %s::numeric[], %s::numeric[], %s::numeric[])
 ),
 a (target, unit, value) AS ({allocations}),
 u (target, unit, value, unverified, unverified_unit, first_value, last_period, last_entered) AS (
@@ -450,16 +450,17 @@ def _summed_in_database(targets, as_of, past, by_month):
     """``compute``'s figures without per-unit rows, each target's sums and band counts made by
     PostgreSQL (``SUMMARY_SQL``) from the same queries ``_summed_here`` reads unit by unit: one
     row per target comes back instead of one per unit (10,000 for the overview at city scale)."""
+    ids = [t.pk for t in targets]
     cumulative_ids = [t.pk for t in targets if not t.is_level]
     level_ids = [t.pk for t in targets if t.is_level]
-    allocations = ALLOCATIONS_THEN.sql(day=as_of, targets=[t.pk for t in targets]) if past else ALLOCATIONS.sql(targets=[t.pk for t in targets])
+    allocations = ALLOCATIONS_THEN.sql(day=as_of, targets=ids) if past else ALLOCATIONS.sql(targets=ids)
     (totals, totals_arguments), (levels, levels_arguments) = _unit_sources(as_of)
     per_unit = totals.sql(targets=cumulative_ids, **totals_arguments)
     levels = levels.sql(targets=level_ids, **levels_arguments)
     units = connection.ops.quote_name(Unit._meta.db_table)
     sql = SUMMARY_SQL.format(allocations=allocations[0], per_unit=per_unit[0], levels=levels[0], units=units)
     columns = [
-        [t.pk for t in targets], [t.host_id for t in targets], [t.districts_carry for t in targets],
+        ids, [t.host_id for t in targets], [t.districts_carry for t in targets],
         [t.is_level for t in targets], [t.target_value for t in targets], [t.band_low for t in targets],
         [t.band_high for t in targets],
     ]
