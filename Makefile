@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
+# The settings are in production mode unless DEBUG=1: the development commands say so themselves
+# (`DEBUG=0 make test` runs the suite in production mode, as .ci/run does once).
+run test fixtures messages benchmark: export DEBUG ?= 1
 
 .PHONY: install run serve test chromium nginx pdf-libs fixtures messages benchmark
 

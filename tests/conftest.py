@@ -57,8 +57,17 @@ def clock(monkeypatch):
     return set_to
 
 
+# Whole files that are slow by nature: the browser and proxy tests, the fuzzing of every page and
+# the backup/restore round trips. Other slow tests say so with @pytest.mark.slow.
+SLOW_PATHS = ("tests/browser/", "tests/test_fuzz_pages.py", "tests/test_backup_restore.py")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Live-server tests last, whatever reordered the items before: each one flushes the database,
-    and the tests that share the session's demo data must all have run by then."""
+    and the tests that share the session's demo data must all have run by then. The slow files are
+    marked ``slow``: ``pytest -m "not slow"`` is the fast set."""
+    for item in items:
+        if item.nodeid.startswith(SLOW_PATHS):
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))

@@ -36,18 +36,29 @@ def envlist(name, default=""):
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", "1")
+# Production unless told otherwise: a launch that forgets DEBUG (gunicorn by hand, a container)
+# must not run with a public key and Django's technical pages. `make run` and `make test` set DEBUG=1.
+DEBUG = envbool("DEBUG", "0")
 
+DEVELOPMENT_KEY = "development-only-key-never-use-in-production"
 SECRET_KEY = os.getenv("SECRET_KEY", "")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS")
 if DEBUG:
-    SECRET_KEY = SECRET_KEY or "development-only-key-never-use-in-production"
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_KEY
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]", "testserver"]
 else:
     if not SECRET_KEY:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set in production mode (DEBUG is off unless DEBUG=1): "
+            "e.g. SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    if SECRET_KEY == DEVELOPMENT_KEY:
+        raise ImproperlyConfigured("SECRET_KEY is the development key, which is public: set a secret one in production mode")
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must be set in production mode (DEBUG is off unless DEBUG=1): "
+            "the site's host names, comma-separated"
+        )
 
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
