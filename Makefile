@@ -44,7 +44,9 @@ serve: install
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py tracker.wsgi
 
 # Installs (Chromium for the browser tests, nginx for the proxy's page store) and runs the whole suite.
+# With DEBUG=0 (production mode: hashed static files from the manifest) it collects them first.
 test: install chromium nginx pdf-libs
+	@test "$$DEBUG" != 0 || $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 chromium:
@@ -55,9 +57,9 @@ nginx:
 	@test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null)
 
 # WeasyPrint (the meeting brief's PDF) lays out text with Debian's Pango; DejaVu draws the few
-# symbols (✔ ≥ …) that Sarabun lacks.
+# symbols (✔ ≥ …) that Sarabun lacks; poppler's pdftotext reads the PDF's text back in the tests.
 pdf-libs:
-	@ldconfig -p | grep -q libpangoft2-1.0.so.0 && test -d /usr/share/fonts/truetype/dejavu || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null)
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 && test -d /usr/share/fonts/truetype/dejavu && test -x /usr/bin/pdftotext || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null)
 
 fixtures: install
 	$(BIN)/python manage.py build_fixtures

@@ -19,6 +19,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loaddata", "reference", "demo_meeting_2567", verbosity=0)
 
 
+# What nginx tells the app (deploy/nginx/tracker-proxy.conf): the reader came over HTTPS. In
+# production mode (DEBUG=0 BEHIND_PROXY=1, as .ci/run runs the suite once) a request without it is
+# redirected to https; with DEBUG=1 the header is ignored.
+THROUGH_THE_PROXY = {"X-Forwarded-Proto": "https"}
+
+
+@pytest.fixture
+def client():
+    """Django's test client, as a reader behind the documented proxy."""
+    from django.test import Client
+
+    return Client(headers=THROUGH_THE_PROXY)
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    from django.test import Client
+
+    client = Client(headers=THROUGH_THE_PROXY)
+    client.force_login(admin_user)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def no_page_cache(settings):
     """Pages computed afresh in every test (their query budgets are what they measure), and an

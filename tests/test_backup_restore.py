@@ -25,6 +25,7 @@ from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import THROUGH_THE_PROXY
 from tests.reporting.conftest import person
 from tracker.meetings import recording as meeting_recording
 from tracker.meetings.models import Action, Meeting, Review, Step
@@ -63,7 +64,7 @@ def main_of(html):
 def render(urls):
     """{url: its <main>} as an anonymous reader sees it, in Thai (the default)."""
     cache.clear()  # pages computed before the last write must not be served from a cache
-    client, mains = Client(), {}
+    client, mains = Client(headers=THROUGH_THE_PROXY), {}
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, f"{url}: {response.status_code}"
@@ -92,7 +93,7 @@ def restore(dump, urls):
     call_command("migrate", verbosity=0)
     # Neither a migration nor an app's ready() loads anything: only the demo (`make run`) does.
     empty = tracker_rows()
-    Client().get("/")
+    Client(headers=THROUGH_THE_PROXY).get("/")
     empty_after_a_page = tracker_rows()
     call_command("loaddata", dump, verbosity=0)
     return {"empty": empty, "empty_after_a_page": empty_after_a_page, "rows": tracker_rows(),

@@ -5,6 +5,7 @@ other service. Production (``DEBUG=0``) refuses to start without ``SECRET_KEY`` 
 ``ALLOWED_HOSTS``. PostgreSQL is selected with ``DATABASE_URL``.
 """
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "tracker.org.middleware.dashboard_login_middleware",
+    "tracker.org.middleware.signed_in_middleware",
     # Last, as django-axes asks: it turns a locked-out log-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -161,17 +163,38 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# A session ends after this long without a request: a working day by default
+# (tracker/org/middleware.py moves its end with each request).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "480") * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reporting:home"
 LOGOUT_REDIRECT_URL = "dashboard:overview"
 # The dashboards are public unless this is on; staff pages always need a log-in.
 DASHBOARD_REQUIRES_LOGIN = envbool("DASHBOARD_REQUIRES_LOGIN", "0")
-# Lock-out after failed log-ins, by account and, separately, by address.
+# Behind nginx (deploy/nginx) on the same machine: its X-Forwarded-Proto and X-Forwarded-For are
+# believed from these addresses only (tracker/lib/addresses.py; the HTTPS header in production).
+BEHIND_PROXY = envbool("BEHIND_PROXY", "0")
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "127.0.0.1,::1")
+for _network in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must be addresses or networks, got {_network!r}") from None
+# Lock-out after failed log-ins: an account from one address. Ten wrong passwords for an account
+# lock that account at that address only; the same person elsewhere and every other account at that
+# address (50 district offices behind one NAT) still log in.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "10")
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tracker.lib.addresses.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Password spraying (a few tries at many accounts) is slowed by a budget of failed log-ins per
+# address and window, kept in the cache (django-ratelimit): over it, that address waits for the
+# window's end (429 with Retry-After). Only failures count, so colleagues behind one NAT logging in
+# never use it up; a cache outage lets log-ins through (the account lock-out still holds).
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", "30")
+LOGIN_FAILURES_WINDOW_MINUTES = envint("LOGIN_FAILURES_WINDOW_MINUTES", "10")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -233,7 +256,7 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     # Behind nginx (or a load balancer) that ends TLS and says so in X-Forwarded-Proto. Only when
     # the app server is reachable by the proxy alone: otherwise anyone could claim HTTPS.
-    if envbool("BEHIND_PROXY", "0"):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1")
     # A load balancer's probe speaks plain HTTP to the app server.

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.templatetags.static import static
 
 from tests.dashboard.conftest import page_html, text_of
 from tracker.dashboard.laggards import laggards, lagging_tail
@@ -182,7 +183,7 @@ def test_date_picker_gets_thai_months_and_be_years(client):
 @pytest.mark.parametrize("url", [f"/?{AS_OF}", f"/bureaus/ENV/?{AS_OF}", f"/targets/ENV-TREES/?{AS_OF}", f"/targets/ENV-WASTE-POINTS/?{AS_OF}", f"/districts/1001/?{AS_OF}"])
 def test_every_page_with_a_date_loads_the_picker_and_no_inline_script(client, url):
     html = page_html(client, url)
-    assert '<script src="/static/js/as-of-picker.js">' in html
+    assert f'<script src="{static("js/as-of-picker.js")}">' in html
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag, tag
 
@@ -199,7 +200,7 @@ def test_bureau_page_draws_a_line_per_target_with_results(client):
     assert len(trees["months"]) == 12 and trees["toDate"][7] == 218_910 and trees["expected"][-1] == 200_000
     assert trees["months"][8] == "7 มิ.ย. 67" and trees["toDate"][8] == 218_910  # the partial month runs to the date
     assert trees["toDate"][9:] == [None] * 3  # nothing drawn after the date shown
-    assert '<script src="/static/js/chart-sparkline.js">' in html
+    assert f'<script src="{static("js/chart-sparkline.js")}">' in html
 
 
 def test_bureau_page_query_budget_with_the_charts(client, django_assert_max_num_queries):

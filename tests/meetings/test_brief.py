@@ -1,12 +1,14 @@
 """The meeting's brief (page and PDF), its presentation mode and the server-drawn SVG charts, on the
 demo's 7 June 2024 meeting: the figures the meeting saw, in Thai and in English."""
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 import zlib
 from decimal import Decimal
 from importlib.util import find_spec
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 
@@ -95,7 +97,7 @@ def test_the_presentation_has_a_screen_per_target_and_a_title_and_last_screen(cl
     assert len(re.findall(r'<section class="slide[ "]', text)) == len(items) + 2
     assert "218,910" in text and "57.05%" in text
     assert "<script>" not in text  # a strict CSP: the only script is a file
-    assert "js/present.js" in text
+    assert static("js/present.js") in text
 
 
 def test_an_unknown_meeting_is_a_404(client):
@@ -122,6 +124,20 @@ def test_the_pdf_is_made_on_the_server_with_the_thai_font(client, seed, url):
     objects = pdf_objects(response.content)
     assert b"Sarabun-Thai" in objects  # the Thai glyphs are Sarabun's, embedded
     assert b"Sarabun-Latin" in objects
+
+
+@pytest.mark.skipif(find_spec("weasyprint") is None, reason="WeasyPrint (the PDF library) is not installed")
+def test_the_pdfs_text_reads_back_with_the_meetings_figures(client, seed):
+    """What a reader copies or searches in the PDF (poppler's pdftotext, which ``make test``
+    installs), line by line as laid out. In production mode (DEBUG=0, hashed static files) too."""
+    response = get(client, reverse("meetings:brief_pdf", kwargs={"pk": seed.pk}), "en")
+    assert response.status_code == 200
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True, check=True).stdout
+    lines = [" ".join(line.split()) for line in text.decode().splitlines()]
+    assert "1 Trees planted 109.46% 68.58% ✔ Achieved" in lines
+    assert "5 Central waste points in villages 0.00% 68.58% … Not reporting yet" in lines
+    assert "Result to date 218,910 / 200,000 trees" in lines
+    assert "Expected by now 68.58% (137,158 trees) 100,000" in lines  # and the chart's axis beside it
 
 
 @pytest.mark.skipif(find_spec("weasyprint") is None, reason="WeasyPrint (the PDF library) is not installed")

@@ -1,11 +1,12 @@
 """Accounts: log-in in Thai and English, lock-out after failures, the admin for admins only, demo accounts."""
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from tests.dashboard.conftest import text_of
 from tracker.org.models import Membership, Role, Unit
@@ -39,13 +40,65 @@ def test_log_out_is_a_post_and_returns_to_the_overview(client, reporter):
     assert response.status_code == 302 and response["Location"] == "/"
 
 
-def test_ten_failed_log_ins_lock_the_account_out(client, reporter):
+def log_in(client, username, password, address, forwarded=None):
+    extra = {"REMOTE_ADDR": address, "HTTP_ACCEPT_LANGUAGE": "en"}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
+
+
+def heading(response):
+    return text_of(re.search(r"<h1\b.*?</h1>", response.content.decode(), re.S).group(0))
+
+
+@pytest.fixture
+def colleague():
+    user = get_user_model().objects.create_user(username="reporter-1002", password=PASSWORD)
+    Membership.objects.create(user=user, unit=Unit.objects.get(code="1002"), role=Role.REPORTER)
+    return user
+
+
+def test_ten_failed_log_ins_lock_the_account_at_that_address_only(client, reporter, colleague):
     for _ in range(10):
-        client.post("/accounts/login/", {"username": "reporter-1001", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
-    # Even the right password, from another address, is refused while the account is locked.
-    response = client.post("/accounts/login/", {"username": "reporter-1001", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2")
+        log_in(client, "reporter-1001", "wrong", "10.0.0.1")
+    # The right password from that address is refused while the lock lasts …
+    response = log_in(client, "reporter-1001", PASSWORD, "10.0.0.1")
     assert response.status_code == 429
+    assert heading(response) == "Too many failed log-ins"
     assert "_auth_user_id" not in client.session
+    # … but the same person from another address, and a colleague at the same address, log in.
+    assert log_in(Client(), "reporter-1001", PASSWORD, "10.0.0.2").status_code == 302
+    assert log_in(Client(), "reporter-1002", PASSWORD, "10.0.0.1").status_code == 302
+
+
+@override_settings(BEHIND_PROXY=True)
+def test_behind_the_proxy_the_lock_keys_on_the_address_nginx_saw(client, reporter, colleague):
+    # Every request comes from nginx (127.0.0.1); the attacker also sends an X-Forwarded-For of his
+    # own, to which nginx appends the address it saw.
+    for _ in range(10):
+        log_in(client, "reporter-1001", "wrong", "127.0.0.1", forwarded="10.9.9.9, 203.0.113.66")
+    assert log_in(Client(), "reporter-1001", PASSWORD, "127.0.0.1", forwarded="203.0.113.66").status_code == 429
+    assert log_in(Client(), "reporter-1001", PASSWORD, "127.0.0.1", forwarded="198.51.100.7").status_code == 302
+    assert log_in(Client(), "reporter-1002", PASSWORD, "127.0.0.1", forwarded="203.0.113.66").status_code == 302
+
+
+@override_settings(LOGIN_FAILURES_PER_ADDRESS=12, LOGIN_FAILURES_WINDOW_MINUTES=10)
+def test_many_failures_from_one_address_pause_its_log_ins_and_no_one_elses(client, reporter, colleague):
+    """Password spraying: a few tries at many accounts from one address uses up its budget; that
+    address is asked to wait (429, Retry-After), while other addresses log in as usual."""
+    for n in range(12):
+        assert log_in(client, f"someone-{n % 4}", "wrong", "10.0.0.5").status_code == 200
+    paused = log_in(Client(), "reporter-1002", PASSWORD, "10.0.0.5")
+    assert paused.status_code == 429
+    assert 0 < int(paused["Retry-After"]) <= 600
+    assert heading(paused) == "Too many failed log-ins from your network"
+    assert log_in(Client(), "reporter-1002", PASSWORD, "10.0.0.6").status_code == 302
+
+
+@override_settings(LOGIN_FAILURES_PER_ADDRESS=3)
+def test_successful_log_ins_do_not_use_up_the_budget(client, reporter):
+    for _ in range(5):
+        assert log_in(Client(), "reporter-1001", PASSWORD, "10.0.0.7").status_code == 302
 
 
 def test_the_admin_is_for_admins_only(client, reporter):

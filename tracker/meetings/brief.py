@@ -4,10 +4,11 @@ and its presentation mode (เอกสารนำเสนอ), one target per
 All three show the agenda of :func:`tracker.meetings.agenda.load` (the figures the meeting saw)
 with the server-drawn SVG charts of :mod:`tracker.meetings.svgcharts`, in the reader's language.
 The PDF is the brief's own HTML laid out by WeasyPrint; WeasyPrint reads the stylesheets and the
-Sarabun font through Django's staticfiles finders and never from the network.
+Sarabun font from the static files and never from the network.
 """
 import logging
 import mimetypes
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -16,7 +17,6 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -82,19 +82,21 @@ def render_pdf(html, base_url):
 
 
 def static_fetcher():
-    """A WeasyPrint URL fetcher that serves ``/static/…`` from Django's staticfiles finders (the
-    stylesheets, the Sarabun font files of ``vendor/sarabun``) and ``data:`` URLs, and refuses
+    """A WeasyPrint URL fetcher that serves ``/static/…`` (the stylesheets, the Sarabun font files
+    of ``vendor/sarabun``; see ``static_file``) and ``data:`` URLs, and refuses
     everything else: a PDF made on the server fetches nothing from the network."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    prefix = urlsplit(static("")).path
+    # STATIC_URL itself, not static(""): the manifest storage of production has no entry for "".
+    prefix = urlsplit(settings.STATIC_URL).path
 
     class StaticFilesFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             path = unquote(urlsplit(url).path)
-            found = path.startswith(prefix) and finders.find(path[len(prefix):])
+            name = path[len(prefix):] if path.startswith(prefix) else None
+            found = name and static_file(name)
             if not found:
                 raise ValueError(f"not a static file: {url}")
             with open(found, "rb") as file:
@@ -103,3 +105,17 @@ def static_fetcher():
             return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
     return StaticFilesFetcher(allowed_protocols={"http", "https", "data"})
+
+
+def static_file(name):
+    """The file behind the static URL's ``name``: found in the source folders by the staticfiles
+    finders or else collected — production's hashed names (``css/tracker.3f2a….css``) exist only in
+    STATIC_ROOT. Nothing outside those folders is read (``..``)."""
+    if found := finders.find(name):
+        return found
+    if settings.STATIC_ROOT:
+        root = Path(settings.STATIC_ROOT).resolve()
+        collected = (root / name).resolve()
+        if collected.is_relative_to(root) and collected.is_file():
+            return str(collected)
+    return None

@@ -1,6 +1,12 @@
-"""Optional log-in for the dashboards (``DASHBOARD_REQUIRES_LOGIN=1``); staff pages always need one."""
+"""What a log-in means for every response: the optional log-in for the dashboards
+(``DASHBOARD_REQUIRES_LOGIN=1``; staff pages always need one), and a signed-in person's session —
+private responses, and an end after ``SESSION_IDLE_MINUTES`` without a request."""
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.utils import timezone
+
+# A session's end moves with each request, but at most once a minute: not a database write each time.
+TOUCH_SECONDS = 60
 
 # Reachable without a log-in even when the dashboards need one.
 OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/admin/", "/favicon", "/healthz")
@@ -15,5 +21,25 @@ def dashboard_login_middleware(get_response):
         ):
             return redirect_to_login(request.get_full_path())
         return get_response(request)
+
+    return middleware
+
+
+def signed_in_middleware(get_response):
+    """A signed-in person's responses are theirs alone — ``Cache-Control: private, no-store``, so
+    that no browser cache, shared computer or proxy keeps a staff page or export — and their session
+    lasts ``SESSION_COOKIE_AGE`` (``SESSION_IDLE_MINUTES``) from their latest request: it ends when
+    they are idle that long. Placed after the session and authentication middleware."""
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+            session = request.session
+            now = int(timezone.now().timestamp())
+            if now - session.get("seen", 0) >= TOUCH_SECONDS:
+                session["seen"] = now  # saved by the session middleware, with a new end
+        return response
 
     return middleware

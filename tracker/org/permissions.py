@@ -47,9 +47,17 @@ class Permissions:
         return self.is_admin or self._has(Role.REPORTER, unit.pk)
 
     def may_see_report(self, unit):
-        """The report grid of ``unit``, read-only unless ``may_report``: its own people, the host
-        bureaus' verifiers, coordinators and viewers."""
-        return self.may_report(unit) or self.is_coordinator or self._has(Role.VIEWER) or self._has(Role.VERIFIER)
+        """The report grid of ``unit``, read-only unless ``may_report``: its own people,
+        coordinators and viewers, and the host bureaus' verifiers — for the rows of the targets
+        their bureau hosts only (``hosts_seen_in_report``)."""
+        return self.hosts_seen_in_report(unit) is None or bool(self.bureaus_verified())
+
+    def hosts_seen_in_report(self, unit):
+        """Whose targets' rows of ``unit``'s report grid this person reads: None for every row (its
+        own people, coordinators, viewers); otherwise the ids of the bureaus they verify."""
+        if self.may_report(unit) or self.is_coordinator or self._has(Role.VIEWER):
+            return None
+        return set(self.bureaus_verified())
 
     def may_verify(self, target):
         return self.is_admin or self._has(Role.VERIFIER, target.host_id)

@@ -116,6 +116,9 @@ class ReportGrid:
 
     def _rows(self):
         targets = list(Target.objects.carried_by(self.unit, self.month).for_pages().order_by("host__code", "sort_order", "code"))
+        hosts = self.permissions.hosts_seen_in_report(self.unit)
+        if hosts is not None:  # a host bureau's verifier: its own targets' rows only
+            targets = [target for target in targets if target.host_id in hosts]
         if not targets:
             return []
         allocations = dict(

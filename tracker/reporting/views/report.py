@@ -65,6 +65,8 @@ def report(request, unit_code, month):
     permissions = permissions_for(request.user)
     permissions.require(permissions.may_see_report(unit))
     grid = ReportGrid(unit, month, permissions)
+    # A verifier whose bureau hosts none of the unit's targets has no row to read here.
+    permissions.require(grid.rows or permissions.hosts_seen_in_report(unit) is None)
     if request.method == "POST":
         permissions.require(grid.may_write)
         action = request.POST.get("action")
