@@ -32,6 +32,24 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
+def test_without_debug_the_app_is_in_production_mode_and_refuses_to_start():
+    # DEBUG unset (gunicorn by hand, a container): production mode, not the development defaults.
+    result = run_check()
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production mode (DEBUG is off unless DEBUG=1)" in result.stderr
+
+
+def test_the_development_key_never_works_in_production():
+    result = run_check(DEBUG="0", SECRET_KEY="development-only-key-never-use-in-production", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is the development key, which is public" in result.stderr
+
+
+def test_a_bad_trusted_proxy_is_explained():
+    result = run_check(DEBUG="1", TRUSTED_PROXIES="127.0.0.1,nginx")
+    assert "TRUSTED_PROXIES must be addresses or networks, got 'nginx'" in result.stderr
+
+
 def test_a_bad_boolean_is_explained():
     result = run_check(DEBUG="maybe")
     assert "DEBUG must be a boolean" in result.stderr
