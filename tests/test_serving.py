@@ -1,10 +1,14 @@
-"""Serving in production: ``/healthz``, the 500 page, the JSON error log and the security headers.
+"""Serving in production: ``/healthz``, the 500 and 503 pages, the JSON error log and the security
+headers.
 
 This module is also a URL configuration (``ROOT_URLCONF="tests.test_serving"``): the site's URLs
-plus ``/boom/``, a view that fails, so that a test can see what a reader and the log see then.
+plus ``/boom/``, a view that fails, ``/database-gone/``, one whose database refuses connections, and
+``/bad-query/``, one whose query fails on a working database, so that a test can see what a reader
+and the log see then. tests/test_outages.py stops real servers.
 """
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -12,20 +16,48 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections
-from django.db.utils import OperationalError
+from django.db import connection, connections
+from django.db.utils import ConnectionHandler, OperationalError
 from django.test import Client
 from django.urls import path
 from django.utils import translation
 
 from tracker import urls as site_urls
+from tracker.caching.pages import cache_outage
+from tracker.health import database_unreachable
 
 
 def boom(request):
     raise RuntimeError("boom for the test")
 
 
-urlpatterns = [path("boom/", boom), *site_urls.urlpatterns]
+def database_gone(request):
+    # A real driver error: PostgreSQL on a port nobody listens on refuses the connection.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    gone = ConnectionHandler({"default": {
+        "ENGINE": "django.db.backends.postgresql", "NAME": "tracker", "USER": "postgres",
+        "HOST": "127.0.0.1", "PORT": str(port),
+    }})
+    gone["default"].ensure_connection()
+
+
+def bad_query(request):
+    # A query the server refuses while it is up: a statement timeout (PostgreSQL), a missing table
+    # (SQLite). Both are OperationalErrors.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL statement_timeout = 1")
+            cursor.execute("SELECT pg_sleep(1)")
+        else:
+            cursor.execute("SELECT * FROM no_such_table")
+
+
+urlpatterns = [
+    path("boom/", boom), path("database-gone/", database_gone), path("bad-query/", bad_query),
+    *site_urls.urlpatterns,
+]
 handler404 = site_urls.handler404
 handler500 = site_urls.handler500
 
@@ -78,22 +110,36 @@ def test_healthz_says_503_when_the_database_fails(client, db, failing_database):
     assert response["Cache-Control"] == "no-store"
 
 
-def test_healthz_says_503_when_the_cache_fails(client, db, monkeypatch):
+def test_healthz_stays_200_when_the_cache_fails(client, db, monkeypatch, caplog):
+    # The pages are served uncached then: the load balancer must keep the server in its rotation.
     def refuse(*args, **kwargs):
         raise ConnectionError("the test's cache is down")
 
+    monkeypatch.setattr(cache_outage, "down", False)
     monkeypatch.setattr(caches["default"], "set", refuse)
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json() == {"database": "ok", "cache": "error"}
+    for _probe in range(3):
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json() == {"database": "ok", "cache": "degraded"}
+    # Logged when it began, not at every probe.
+    assert [r.levelname for r in caplog.records if r.name == "tracker.caching.pages"] == ["WARNING"]
 
 
-def test_healthz_says_503_when_the_cache_swallows_its_errors(client, db, monkeypatch):
+def test_healthz_says_the_cache_is_degraded_when_it_swallows_its_errors(client, db, monkeypatch):
     # Some cache clients answer None instead of raising when the server is gone.
+    monkeypatch.setattr(cache_outage, "down", False)
+    monkeypatch.setattr(caches["default"], "get", lambda *args, **kwargs: None)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "degraded"}
+
+
+def test_healthz_says_503_when_the_database_and_the_cache_fail(client, db, failing_database, monkeypatch):
+    monkeypatch.setattr(cache_outage, "down", False)
     monkeypatch.setattr(caches["default"], "get", lambda *args, **kwargs: None)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["cache"] == "error"
+    assert response.json() == {"database": "error", "cache": "degraded"}
 
 
 HEALTHZ = "r = Client().get('/healthz'); print(json.dumps({'status': r.status_code, 'body': r.json()}))"
@@ -163,6 +209,50 @@ def test_the_500_page_needs_no_database(failing_site, db, failing_database, djan
         response = failing_site.get("/boom/")
     assert response.status_code == 500
     assert in_language("th", "Something went wrong on our side") in response.content.decode()
+
+
+# The 503 page
+
+
+def test_a_database_that_cannot_be_reached_answers_503_with_retry_after(
+    failing_site, db, caplog, django_assert_num_queries,
+):
+    with django_assert_num_queries(0):
+        response = failing_site.get("/database-gone/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
+    page = response.content.decode()
+    assert '<html lang="th">' in page
+    assert in_language("th", "The tracker is temporarily unavailable") in page
+    assert in_language("th", "Something went wrong on our side") not in page
+    assert "refused" not in page  # nothing of the error reaches the reader
+    # Still logged, with the status answered and the traceback.
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert (record.levelname, record.status_code, record.exc_info[0]) == ("ERROR", 503, OperationalError)
+
+
+def test_the_503_page_is_in_english_with_the_language_cookie(failing_site, db):
+    failing_site.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = failing_site.get("/database-gone/").content.decode()
+    assert '<html lang="en">' in page
+    assert "The tracker is temporarily unavailable" in page
+
+
+def test_a_failing_query_on_a_working_database_is_still_a_500(failing_site, db, caplog):
+    response = failing_site.get("/bad-query/")
+    assert response.status_code == 500
+    assert not response.has_header("Retry-After")
+    assert in_language("th", "Something went wrong on our side") in response.content.decode()
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert (record.status_code, record.exc_info[0]) == (500, OperationalError)
+
+
+def test_only_a_drivers_connection_failure_counts_as_the_database_unreachable():
+    # The real ones are above and in tests/test_outages.py; these come from no driver.
+    assert not database_unreachable(OperationalError("raised by our code, no driver error behind it"))
+    assert not database_unreachable(RuntimeError("boom"))
+    assert not database_unreachable(None)
 
 
 def test_an_error_is_logged_as_one_json_line(tmp_path):

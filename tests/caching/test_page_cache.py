@@ -1,10 +1,14 @@
-"""Public pages served from the cache keyed by the data version: never stale, no cookie, ETags."""
+"""Public pages served from the cache keyed by the data version: never stale, no cookie, ETags; and
+served uncached, logged once, while the cache is down."""
 import datetime
+import pickle
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from tests.reporting.conftest import person
+from tracker.caching.pages import cache_outage
 from tracker.org.models import Role, Unit
 from tracker.targets.models import Target
 from tracker.targets.recording import record_result
@@ -102,3 +106,57 @@ def test_the_release_fingerprint_follows_the_templates(settings, tmp_path):
         assert release() != one != before
     finally:
         release.cache_clear()
+
+
+
+# An outage of the cache: pages are computed and served uncached (tests/test_outages.py stops a
+# real Redis; here the cache's calls raise what redis-py raises then).
+
+URL = "/targets/ENV-TREES/?as_of=2024-06-07"
+
+
+def refuse(*args, **kwargs):
+    raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+def outage_log(caplog):
+    return [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "tracker.caching.pages"]
+
+
+def test_pages_are_served_uncached_while_the_cache_is_down_and_cached_when_it_is_back(
+    client, caplog, monkeypatch, django_assert_max_num_queries,
+):
+    monkeypatch.setattr(cache_outage, "down", False)
+    with monkeypatch.context() as patch:
+        patch.setattr(caches["default"], "get", refuse)
+        patch.setattr(caches["default"], "set", refuse)
+        for _reader in range(3):
+            response = client.get(URL)
+            assert response.status_code == 200
+            assert response.context["figure"].result == 218_910  # computed: a hit has no context
+            assert "218,910" in response.content.decode()
+            assert "public" in response["Cache-Control"] and response.has_header("ETag")
+    [(level, message)] = outage_log(caplog)
+    assert level == "WARNING" and "Connection refused" in message
+
+    assert client.get(URL).context is not None  # computed, and kept
+    with django_assert_max_num_queries(1):  # served from the cache: the data version only
+        assert client.get(URL).context is None
+    assert outage_log(caplog)[1:] == [("INFO", "The cache is back: pages are cached again")]
+
+
+def test_a_cache_that_fails_only_to_store_still_serves_the_page(client, caplog, monkeypatch):
+    monkeypatch.setattr(cache_outage, "down", False)
+    monkeypatch.setattr(caches["default"], "set", refuse)
+    assert client.get(URL).status_code == 200
+    assert [level for level, _message in outage_log(caplog)] == ["WARNING"]
+
+
+def test_a_bug_in_what_is_cached_is_not_taken_for_an_outage(client, monkeypatch):
+    # Only the cache server's errors are forgiven: a value that cannot be stored is our bug.
+    def unpicklable(*args, **kwargs):
+        raise pickle.PicklingError("cannot pickle 'generator' object")
+
+    monkeypatch.setattr(caches["default"], "set", unpicklable)
+    with pytest.raises(pickle.PicklingError):
+        client.get(URL)

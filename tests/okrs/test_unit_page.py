@@ -173,7 +173,7 @@ def test_errors_are_given_in_thai(client, env_reporter):
 
 def test_a_last_report_after_today_is_refused(client, env_reporter):
     client.force_login(env_reporter)
-    response = client.post(f"{PAGE}project/ENV-PRJ-001/", project_post(last_reported_on="2999-01-01"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(f"{PAGE}project/ENV-PRJ-001/", project_post(last_reported_on="2027-01-01"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "cannot be dated after today" in response.content.decode()
     assert Project.objects.get(code="ENV-PRJ-001").status == "in_progress"

@@ -8,9 +8,15 @@ that key and ``Cache-Control: public, no-cache`` — a proxy or browser may keep
 again each time, and gets a bodiless 304 while the data is unchanged — so nothing stale is ever
 served. Logged-in people's pages hold their own links and a CSRF token: they are neither cached
 nor shared (``private``).
+
+The cache is an accelerator, not a dependency: when it fails (Redis down, full, restarting), the
+page is computed and served uncached, and ``cache_outage`` logs the outage once per process — a
+warning when it begins, one line when the cache answers again — not once per request.
 """
 import functools
 import hashlib
+import logging
+import threading
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,10 +24,49 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
+from redis.exceptions import RedisError
 
 from tracker.caching.versions import current
 
+logger = logging.getLogger(__name__)
+
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+
+# What a cache server that cannot serve raises: redis-py's errors (refused, timed out, out of
+# memory, still loading its data after a restart) and the socket errors other clients let through.
+# Not every Exception: a value that cannot be pickled or a wrong argument is our bug, and must
+# fail loudly rather than quietly turn the cache off as if it were an outage.
+CACHE_ERRORS = (RedisError, OSError)
+
+
+class CacheOutage:
+    """Whether this process last found the cache failing, so that an outage is logged when it
+    begins and when it ends — not on every request of a busy server in between."""
+
+    def __init__(self):
+        self.down = False
+        self._lock = threading.Lock()  # runserver's threads; gunicorn's sync workers have one
+
+    def failed(self, error):
+        """``error``: the exception the cache raised, or in words what it did wrong."""
+        with self._lock:
+            began, self.down = not self.down, True
+        if began:
+            logger.warning(
+                "The cache failed (%s): pages are served uncached until it is back", error,
+                exc_info=error if isinstance(error, BaseException) else None,
+            )
+
+    def worked(self):
+        if not self.down:
+            return
+        with self._lock:
+            ended, self.down = self.down, False
+        if ended:
+            logger.info("The cache is back: pages are cached again")
+
+
+cache_outage = CacheOutage()
 
 
 @functools.cache
@@ -66,7 +111,14 @@ def cached_page(view):
         if _not_modified(request, etag):
             response = HttpResponseNotModified()
         else:
-            kept = cache.get(key)
+            try:
+                kept = cache.get(key)
+            except CACHE_ERRORS as error:
+                cache_outage.failed(error)
+                kept, reachable = None, False
+            else:
+                cache_outage.worked()
+                reachable = True
             if kept is not None:
                 status, headers, content = kept
                 response = HttpResponse(content, status=status)
@@ -78,7 +130,11 @@ def cached_page(view):
                     response.render()  # a TemplateResponse (class-based views) renders lazily
                 if response.status_code == 200 and not response.streaming and not response.cookies:
                     headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
-                    cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+                    if reachable:  # not a second wait on a cache that has just failed
+                        try:
+                            cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+                        except CACHE_ERRORS as error:
+                            cache_outage.failed(error)
                 else:
                     return response
         response["ETag"] = etag

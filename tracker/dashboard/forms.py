@@ -1,7 +1,6 @@
 """Small GET forms of the read-only pages: the "as of" date and the district-table filter."""
 import datetime
 import html
-import re
 
 from django import forms
 from django.utils import timezone
@@ -9,41 +8,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from tracker.dashboard.templatetags.tracker import band_text, esc
-from tracker.lib import fiscal
+from tracker.lib.dates import DayField
 from tracker.org.models import Zone
 from tracker.targets.progress import Band, Status
 
 EARLIEST = datetime.date(2000, 1, 1)
-ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-THAI_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
-class DayField(forms.DateField):
-    """A day as 2024-06-07, or in BE as 2567-06-07 or 7/6/2567 (day/month/year), as Thai readers write it.
-
-    A year above 2400 is a Buddhist-Era year (BE = CE + 543), the rule of the month converter.
-    """
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime.date):
-            return value
-        text = str(value).strip()
-        if match := ISO_DAY.fullmatch(text):
-            year, month, day = (int(part) for part in match.groups())
-        elif match := THAI_DAY.fullmatch(text):
-            day, month, year = (int(part) for part in match.groups())
-        else:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if year > 2400:
-            year = fiscal.to_ce(year)
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
 class AsOfForm(forms.Form):
     as_of = DayField(
         label=_("Figures as of"), required=False,

@@ -39,6 +39,18 @@ def fiscal_year_bounds(fy_be):
     return datetime.date(end_ce - 1, 10, 1), datetime.date(end_ce, 9, 30)
 
 
+# The days a meeting, an action, a step or a project's report may bear: the fiscal years the system
+# holds (the demo's FY 2567, ten years of city-scale data from FY 2560, today's FY 2570) with a few
+# to spare either side. A date outside is a typing slip (9999, 1900, a BE year read as CE), refused
+# by the forms and by the database's check constraints alike.
+PLAUSIBLE_FISCAL_YEARS = (2557, 2575)
+
+
+def plausible_days():
+    """(first, last) day a staff-entered date may fall on: 1 Oct 2556 BE – 30 Sep 2575 BE."""
+    return fiscal_year_bounds(PLAUSIBLE_FISCAL_YEARS[0])[0], fiscal_year_bounds(PLAUSIBLE_FISCAL_YEARS[1])[1]
+
+
 def fiscal_quarter(day):
     """Quarter 1 is October–December."""
     return (day.month - 10) % 12 // 3 + 1

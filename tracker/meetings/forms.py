@@ -3,16 +3,17 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from tracker.lib.dates import DATE_INPUT as DATE
+from tracker.lib.dates import PlausibleDayField
 from tracker.meetings.models import Action, Meeting, Review, Step
 from tracker.org.models import Unit
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["host", "date", "number", "chair_th", "chair_en", "place_th", "place_en", "attendees_th", "attendees_en", "notes"]
+        field_classes = {"date": PlausibleDayField}
         widgets = {
             "date": DATE,
             "attendees_th": forms.Textarea(attrs={"rows": 4}), "attendees_en": forms.Textarea(attrs={"rows": 4}),
@@ -40,6 +41,7 @@ class ReviewForm(forms.ModelForm):
 StepFormSet = inlineformset_factory(
     Review, Step, fields=["description", "starts_on", "due_on"], extra=2, can_delete=True,
     widgets={"starts_on": DATE, "due_on": DATE}, max_num=40, validate_max=True,
+    field_classes={"starts_on": PlausibleDayField, "due_on": PlausibleDayField},
 )
 
 
@@ -52,6 +54,7 @@ class ActionForm(forms.ModelForm):
             "due_on": DATE, "closed_on": DATE,
         }
         help_texts = {"closed_on": _("Left empty when an action is closed: today.")}
+        field_classes = {"due_on": PlausibleDayField, "closed_on": PlausibleDayField}
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,9 +18,19 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from tracker.lib.bilingual import in_active_language
+from tracker.lib.limits import plausible_day, text_within
 from tracker.lib.prepared import DAY, ID, Prepared
 from tracker.org.models import Unit
 from tracker.targets.models import Target
+
+
+# How long what staff type may be (the forms say so; the database's constraints hold it).
+NAME_LENGTH = 300  # chair, place
+ATTENDEES_LENGTH = 5_000
+NOTES_LENGTH = 20_000
+REVIEW_LENGTH = 10_000  # problems, approaches
+ACTION_LENGTH = 2_000
+OUTCOME_LENGTH = 5_000
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -53,13 +63,13 @@ class Meeting(models.Model):
     )
     date = models.DateField(_("date"))
     number = models.CharField(_("number"), max_length=20, blank=True, help_text=_("e.g. 3/2567"))
-    chair_th = models.CharField(_("chair (Thai)"), max_length=300)
-    chair_en = models.CharField(_("chair (English)"), max_length=300, blank=True)
-    place_th = models.CharField(_("place (Thai)"), max_length=300, blank=True)
-    place_en = models.CharField(_("place (English)"), max_length=300, blank=True)
-    attendees_th = models.TextField(_("attendees (Thai)"), blank=True, help_text=_("One unit or role a line."))
-    attendees_en = models.TextField(_("attendees (English)"), blank=True, help_text=_("One unit or role a line."))
-    notes = models.TextField(_("notes"), blank=True)
+    chair_th = models.CharField(_("chair (Thai)"), max_length=NAME_LENGTH)
+    chair_en = models.CharField(_("chair (English)"), max_length=NAME_LENGTH, blank=True)
+    place_th = models.CharField(_("place (Thai)"), max_length=NAME_LENGTH, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=NAME_LENGTH, blank=True)
+    attendees_th = models.TextField(_("attendees (Thai)"), max_length=ATTENDEES_LENGTH, blank=True, help_text=_("One unit or role a line."))
+    attendees_en = models.TextField(_("attendees (English)"), max_length=ATTENDEES_LENGTH, blank=True, help_text=_("One unit or role a line."))
+    notes = models.TextField(_("notes"), max_length=NOTES_LENGTH, blank=True)
     figures_as_of = models.DateField(_("figures as of"), null=True, editable=False)
     figures_taken_at = models.DateTimeField(_("figures taken at"), null=True, editable=False)
 
@@ -70,7 +80,14 @@ class Meeting(models.Model):
         ordering = ["-date", "host__code"]
         verbose_name = _("follow-up meeting")
         verbose_name_plural = _("follow-up meetings")
-        constraints = [models.UniqueConstraint(fields=["host", "date"], name="meeting_unique_host_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["host", "date"], name="meeting_unique_host_date"),
+            plausible_day("date", "meeting_date_plausible"),
+            *(text_within(f, NAME_LENGTH, f"meeting_{f}_length") for f in ("chair_th", "chair_en", "place_th", "place_en")),
+            text_within("attendees_th", ATTENDEES_LENGTH, "meeting_attendees_th_length"),
+            text_within("attendees_en", ATTENDEES_LENGTH, "meeting_attendees_en_length"),
+            text_within("notes", NOTES_LENGTH, "meeting_notes_length"),
+        ]
         indexes = [models.Index(fields=["host", "date"], name="meeting_host_date_idx")]
 
     def __str__(self):
@@ -117,8 +134,8 @@ class Review(models.Model):
     target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.PROTECT, related_name="reviews")
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     figures = models.JSONField(_("figures as the meeting saw them"), default=dict, editable=False)
-    problems = models.TextField(_("problems and obstacles"), blank=True)
-    approaches = models.TextField(_("driving approaches"), blank=True)
+    problems = models.TextField(_("problems and obstacles"), max_length=REVIEW_LENGTH, blank=True)
+    approaches = models.TextField(_("driving approaches"), max_length=REVIEW_LENGTH, blank=True)
 
     objects = ReviewManager()
     history = HistoricalRecords(excluded_fields=["figures"])
@@ -127,7 +144,11 @@ class Review(models.Model):
         ordering = ["meeting", "sort_order", "target__code"]
         verbose_name = _("target review")
         verbose_name_plural = _("target reviews")
-        constraints = [models.UniqueConstraint(fields=["meeting", "target"], name="review_unique_meeting_target")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "target"], name="review_unique_meeting_target"),
+            text_within("problems", REVIEW_LENGTH, "review_problems_length"),
+            text_within("approaches", REVIEW_LENGTH, "review_approaches_length"),
+        ]
 
     def __str__(self):
         return f"{self.meeting} · {self.target.code}"
@@ -153,6 +174,9 @@ class Step(models.Model):
         verbose_name = _("step")
         verbose_name_plural = _("steps")
         constraints = [
+            plausible_day("starts_on", "step_starts_on_plausible"),
+            plausible_day("due_on", "step_due_on_plausible"),
+            text_within("description", 500, "step_description_length"),
             models.CheckConstraint(
                 condition=Q(starts_on__isnull=True) | Q(starts_on__lte=models.F("due_on")), name="step_starts_before_due",
             ),
@@ -190,14 +214,14 @@ class Action(models.Model):
     target = models.ForeignKey(
         Target, verbose_name=_("target"), on_delete=models.PROTECT, related_name="actions", null=True, blank=True,
     )
-    description = models.TextField(_("action"))
+    description = models.TextField(_("action"), max_length=ACTION_LENGTH)
     responsible = models.ForeignKey(
         Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="actions",
     )
     due_on = models.DateField(_("due date"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    outcome = models.TextField(pgettext_lazy("action", "outcome"), blank=True)
+    outcome = models.TextField(pgettext_lazy("action", "outcome"), max_length=OUTCOME_LENGTH, blank=True)
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -207,6 +231,10 @@ class Action(models.Model):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         constraints = [
+            plausible_day("due_on", "action_due_on_plausible"),
+            plausible_day("closed_on", "action_closed_on_plausible"),
+            text_within("description", ACTION_LENGTH, "action_description_length"),
+            text_within("outcome", OUTCOME_LENGTH, "action_outcome_length"),
             models.UniqueConstraint(fields=["meeting", "number"], name="action_unique_meeting_number"),
             models.CheckConstraint(
                 condition=(Q(state="open") & Q(closed_on__isnull=True)) | (~Q(state="open") & Q(closed_on__isnull=False)),

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tracker.lib.dates import DATE_INPUT, PlausibleDayField
 from tracker.okrs.models import Okr, Project
 
 
@@ -47,7 +48,8 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ["status", "progress", "last_reported_on"]
-        widgets = {"last_reported_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"last_reported_on": DATE_INPUT}
+        field_classes = {"last_reported_on": PlausibleDayField}
 
     def __init__(self, *args, okrs, **kwargs):
         """``okrs``: the unit's OKRs (the project's own OKRs of other units are added); its OKRs prefetched."""

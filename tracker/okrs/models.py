@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from tracker.lib import fiscal
 from tracker.lib.bilingual import BilingualName
 from tracker.lib.converters import validate_code
+from tracker.lib.limits import plausible_day, text_within
 from tracker.org.models import Unit
 from tracker.targets.models import Target
 
@@ -168,6 +169,9 @@ class Okr(BilingualName, models.Model):
         verbose_name = _("OKR")
         verbose_name_plural = _("OKRs")
         indexes = [models.Index(fields=["unit", "fiscal_year"], name="okr_unit_year_idx")]
+        constraints = [
+            text_within("name_th", 400, "okr_name_th_length"), text_within("name_en", 400, "okr_name_en_length"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -274,6 +278,8 @@ class Project(BilingualName, models.Model):
             models.CheckConstraint(
                 condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100), name="project_progress_0_100",
             ),
+            plausible_day("last_reported_on", "project_last_reported_on_plausible"),
+            text_within("name_th", 400, "project_name_th_length"), text_within("name_en", 400, "project_name_en_length"),
         ]
 
     def __str__(self):

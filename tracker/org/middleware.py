@@ -2,7 +2,9 @@
 (``DASHBOARD_REQUIRES_LOGIN=1``; staff pages always need one), and a signed-in person's session —
 private responses, and an end after ``SESSION_IDLE_MINUTES`` without a request."""
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.utils import timezone
 
 # A session's end moves with each request, but at most once a minute: not a database write each time.
@@ -36,10 +38,22 @@ def signed_in_middleware(get_response):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "private, no-store"
-            session = request.session
             now = int(timezone.now().timestamp())
-            if now - session.get("seen", 0) >= TOUCH_SECONDS:
-                session["seen"] = now  # saved by the session middleware, with a new end
+            if now - request.session.get("seen", 0) >= TOUCH_SECONDS:
+                seen(request, now)
         return response
 
     return middleware
+
+
+def seen(request, now=None):
+    """Note the person's latest request in the session, which the session middleware then saves
+    with a new end."""
+    request.session["seen"] = now if now is not None else int(timezone.now().timestamp())
+
+
+@receiver(user_logged_in, dispatch_uid="tracker-session-seen")
+def seen_at_log_in(sender, request, user, **kwargs):
+    # Saved with the log-in's own session: the first page after it writes nothing more.
+    if request is not None and hasattr(request, "session"):
+        seen(request)

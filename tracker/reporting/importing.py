@@ -27,11 +27,18 @@ constant number of queries; ``commit`` writes the plan all or nothing through
 :func:`tracker.targets.recording.record_results`. Importing the same file twice leaves the same
 state: rows equal to what is stored write nothing. A result already verified by the host is not
 replaced by an import (the host returns it first), as on the report grid.
+
+No file can hold a worker for long (issue 21): the budgets below are checked before anything is
+parsed — an XLSX's zip directory, the ``<dimension>`` its sheet declares and a streamed count of
+its sheet's rows, cells and XML elements, before openpyxl opens it; a CSV's size — and reading
+stops at the row budget whatever the file declares. Each refusal names the budget and what the
+file had. A CSV that is not UTF-8 is read as Thai Windows text only when the result reads as Thai.
 """
 import csv
 import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -39,6 +46,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tracker.lib import fiscal
 from tracker.org.models import Unit
@@ -48,7 +56,25 @@ from tracker.targets.models import Allocation, ClosedMonth, Result, Target
 from tracker.targets.recording import record_results, result_errors
 
 State = Result.State
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+# Budgets of one import file. A file within them is read and checked in a few seconds and a few
+# tens of MB whatever it holds; every check and message below uses these names.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the file as sent (and the CSV read by the command)
+MAX_RESULT_ROWS = 20_000  # a month of 50 districts × 400 targets; the 12,000-row benchmark file fits
+MAX_ROWS = MAX_RESULT_ROWS + 1  # with the header row, as the spreadsheet numbers rows
+MAX_COLUMNS = 30  # A to AD: the five columns and room for the reader's own; no cell beyond is read
+# Cells that hold something: 20,000 rows × 5 columns with half as much again to spare. openpyxl
+# reads about 60,000 cells a second on our servers, so this bounds the reading to ~2.5 s; empty
+# cells a dimension declares cost nothing (a row of them is one shared tuple).
+MAX_CELLS = 150_000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # the zip's members as its directory declares them, all together
+# Everything but the sheet and its shared strings (styles, workbook, other sheets, pictures), which
+# openpyxl parses whole: about 0.5 s for a megabyte of styles.
+MAX_REST_BYTES = 1024 * 1024
+# XML elements in the sheet or its shared strings: a cell takes two or three (c, v, or is and t). This
+# bounds what openpyxl holds for one row, whatever elements a crafted row carries.
+MAX_ELEMENTS = 4 * MAX_CELLS + MAX_ROWS + 10_000
+MAX_ERRORS_SHOWN = 100  # rows in error listed by the check; the others are counted
 
 COLUMNS = {
     "target_code": ("target_code", "รหัสเป้าหมาย"),
@@ -91,6 +117,7 @@ class Table:
 
 def read(data, filename=""):
     """The rows of an uploaded file (bytes): XLSX when it is one, CSV otherwise. Raises ``FileError``."""
+    refuse_if_too_large(len(data))
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -100,6 +127,55 @@ def read(data, filename=""):
     return _read_csv(data)
 
 
+def refuse_if_too_large(size):
+    """Raise ``FileError`` for a file of ``size`` bytes over the upload budget (the page asks before reading it)."""
+    if size > MAX_UPLOAD_BYTES:
+        raise FileError(_("The file is larger than %(mb)d MB. Split it into smaller files and import each.") % {
+            "mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        })
+
+
+def _count(number):
+    return f"{number:,}"
+
+
+def _mb(size):
+    return f"{size / (1024 * 1024):,.1f}"
+
+
+def _too_many_rows(found):
+    """``found`` says what the file has; the rest of the message is the row budget, the same for every file."""
+    return FileError(found + " " + _(
+        "An import takes at most %(max)s rows: a header row and %(results)s rows of results. "
+        "Split the file by month or by target."
+    ) % {"max": _count(MAX_ROWS), "results": _count(MAX_RESULT_ROWS)})
+
+
+def _more_rows_than_the_budget():
+    return _too_many_rows(_("The file has more than %(rows)s rows.") % {"rows": _count(MAX_ROWS)})
+
+
+def _unreadable_excel(reason):
+    return FileError(_("The Excel file could not be read (%(reason)s). Save it again from Excel as .xlsx or CSV.") % {
+        "reason": reason,
+    })
+
+
+# A character cp874 decodes that Thai text cannot have there: the bytes were text of another code
+# page (Latin-1 é is a Thai tone mark in cp874, ç a vowel sign, É a consonant). Every byte cp874
+# decodes lands in the Thai block or its few punctuation marks, so the test is where they stand.
+_NOT_THAI = re.compile(
+    # a vowel sign or tone mark with no Thai letter (or other mark) to sit on
+    r"(?<![\u0e01-\u0e2e\u0e30-\u0e3a\u0e45\u0e47-\u0e4e])[\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]"
+    # a vowel written before its consonant (เ แ โ ใ ไ) with no consonant after it
+    r"|[\u0e40-\u0e44](?![\u0e01-\u0e2e])"
+    # a lone Thai character ending or starting a Latin word (caf้, ษcole): Thai beside Latin letters
+    # comes as a word (ระบบGIS), never one character
+    r"|(?<=[A-Za-z])[\u0e01-\u0e5b](?![\u0e01-\u0e5b])"
+    r"|(?<![\u0e01-\u0e5b])[\u0e01-\u0e5b](?=[A-Za-z])"
+)
+
+
 def _decode(data):
     try:
         return data.decode("utf-8-sig")
@@ -107,12 +183,23 @@ def _decode(data):
         pass
     try:
         # Thai Excel saves "CSV" in the Windows Thai code page (TIS-620 with a few more characters).
-        return data.decode("cp874")
+        text = data.decode("cp874")
     except UnicodeDecodeError:
         raise FileError(_(
             "The file could not be read as text: it is neither UTF-8 nor Thai Windows (TIS-620) text. "
             "Save it as CSV UTF-8 or as .xlsx and import that."
         )) from None
+    wrong = _NOT_THAI.search(text)
+    if wrong:
+        start = max(text.rfind(c, 0, wrong.start()) for c in ",;\t\n ") + 1
+        ends = [i for i in (text.find(c, wrong.end()) for c in ",;\t\r\n ") if i != -1]
+        word = text[start:min(ends, default=len(text))][:40]
+        raise FileError(_(
+            "The file is not UTF-8 text, and read as Thai Windows (TIS-620) text its row %(row)d says "
+            "“%(text)s”, which is not Thai: the file is in another encoding. Save it as CSV UTF-8 or as "
+            ".xlsx and import that."
+        ) % {"row": text.count("\n", 0, wrong.start()) + 1, "text": word})
+    return text
 
 
 def _read_csv(data):
@@ -120,44 +207,215 @@ def _read_csv(data):
     if "\x00" in text:
         raise FileError(_("The file could not be read as text: it is neither UTF-8 nor Thai Windows (TIS-620) text. "
                           "Save it as CSV UTF-8 or as .xlsx and import that."))
-    first = text.split("\n", 1)[0]
+    first = text[:text.find("\n")]
     delimiter = max((",", ";", "\t"), key=first.count)
+    rows = []
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines are numbered but not kept
+            if number > MAX_ROWS:
+                raise _more_rows_than_the_budget()  # the rest of the file is not read
+            rows.append((number, cells, {}))
     except csv.Error as error:
         raise FileError(_("The CSV file could not be read: %(reason)s") % {"reason": error}) from None
-    return _table([(number, row, {}) for number, row in enumerate(rows, start=1)], lambda index, header: header)
+    return _table(rows, lambda index, header: header)
 
 
 def _read_xlsx(data):
     import openpyxl
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+    columns = _check_workbook(data) or MAX_COLUMNS
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as error:  # noqa: BLE001 — whatever breaks in a damaged workbook, the answer is the same
-        raise FileError(_("The Excel file could not be read (%(reason)s). Save it again from Excel as .xlsx or CSV.") % {
-            "reason": error.__class__.__name__,
-        }) from None
+        raise _unreadable_excel(error.__class__.__name__) from None
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            values, formulas = [], {}
-            for index, cell in enumerate(cells):
-                value = getattr(cell, "value", None)
-                if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
+        # Bounded whatever the sheet declares: openpyxl stops after max_row and cuts every row at max_col.
+        cells = sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=columns, values_only=True)
+        for number, values in enumerate(cells, start=1):
+            if all(value is None for value in values):
+                continue
+            if number > MAX_ROWS:
+                raise _more_rows_than_the_budget()
+            texts, formulas = [], {}
+            for index, value in enumerate(values):
+                if isinstance(value, (ArrayFormula, DataTableFormula)) or (isinstance(value, str) and value.startswith("=")):
                     formulas[index] = get_column_letter(index + 1)
                     value = None
-                values.append(_cell_text(value))
-            rows.append((number, values, formulas))
+                texts.append(_cell_text(value))
+            rows.append((number, texts, formulas))
+    except FileError:
+        raise
     except Exception as error:  # noqa: BLE001 — a damaged sheet inside a valid zip
-        raise FileError(_("The Excel file could not be read (%(reason)s). Save it again from Excel as .xlsx or CSV.") % {
-            "reason": error.__class__.__name__,
-        }) from None
+        raise _unreadable_excel(error.__class__.__name__) from None
     finally:
         workbook.close()
     return _table(rows, lambda index, header: f"{get_column_letter(index + 1)} ({header})")
+
+
+# The budgets of a workbook, checked on the zip before openpyxl parses any of it ----------------
+
+_PREFIX = rb"(?:[^\s<>/:=\"']+:)?"  # SpreadsheetML may come with a namespace prefix (x:row)
+_DIMENSION = re.compile(rb"<" + _PREFIX + rb"dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+_SHEET_DATA = re.compile(rb"<" + _PREFIX + rb"sheetData[\s/>]")
+_ROW = re.compile(rb"<" + _PREFIX + rb"row(?=[\s/>])([^>]*)>")
+_ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']([^\"']*)[\"']")
+_CELL = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")
+_STRING = re.compile(rb"<" + _PREFIX + rb"si[\s/>]")
+_HEAD_BYTES = 64 * 1024  # the dimension comes before the sheet's data, in its first few hundred bytes
+_CHUNK_BYTES = 1024 * 1024
+_LONGEST_TAG = 1024 * 1024  # a tag, or text and the tag after it, longer than this is not a spreadsheet's
+
+
+def _check_workbook(data):
+    """Refuse a workbook over a budget, reading only its zip directory and streaming its sheet's XML.
+
+    Returns the number of columns its sheet declares (None when it declares none): the rows are
+    read that wide, not wider.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise _unreadable_excel(error.__class__.__name__) from None
+    # The directory's sizes bind: zipfile never gives more bytes than a member declares.
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileError(_(
+            "The workbook unpacks to %(size)s MB; an import reads at most %(max)s MB. "
+            "Save the sheet as CSV, or split it by month or by target, and import each file."
+        ) % {"size": _mb(unpacked), "max": _mb(MAX_UNPACKED_BYTES)})
+    try:
+        sheet, strings = _data_parts(archive)
+        rest = sum(member.file_size for member in members if member.filename not in (sheet, strings))
+        if rest > MAX_REST_BYTES:
+            raise _rest_too_large(rest)
+        if sheet is None:
+            return None  # openpyxl will say what is missing
+        columns = _check_dimension(archive, sheet)
+        _check_markup(archive, sheet, _CELL, MAX_CELLS, sheet_rows=True)
+        if strings is not None:
+            _check_markup(archive, strings, _STRING, MAX_CELLS)
+        return columns
+    except FileError:
+        raise
+    except Exception as error:  # noqa: BLE001 — a broken part: openpyxl would fail on it the same way
+        raise _unreadable_excel(error.__class__.__name__) from None
+
+
+def _rest_too_large(size):
+    return FileError(_(
+        "Besides the sheet to import, the workbook holds %(size)s MB (styles, other sheets, pictures); "
+        "an import reads at most %(max)s MB of them. Copy the sheet into a new workbook, or save it as CSV, "
+        "and import that."
+    ) % {"size": _mb(size), "max": _mb(MAX_REST_BYTES)})
+
+
+def _small_part(archive, name):
+    """A part openpyxl parses whole, read only when it is within the budget of the rest."""
+    size = archive.getinfo(name).file_size
+    if size > MAX_REST_BYTES:
+        raise _rest_too_large(size)
+    return archive.read(name)
+
+
+def _data_parts(archive):
+    """The zip paths of the first sheet and of the shared strings (or None), found as openpyxl finds them."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.packaging.workbook import WorkbookPackage
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_WORKBOOK, SHARED_STRINGS, XLSM, XLSX, XLTM, XLTX
+    from openpyxl.xml.functions import fromstring
+
+    manifest = Manifest.from_tree(fromstring(_small_part(archive, ARC_CONTENT_TYPES)))
+    book = next(filter(None, (manifest.find(kind) for kind in (XLTM, XLTX, XLSM, XLSX))), None)
+    book_path = book.PartName[1:] if book else ARC_WORKBOOK
+    sheets = WorkbookPackage.from_tree(fromstring(_small_part(archive, book_path))).sheets
+    rels_path = get_rels_path(book_path)
+    _small_part(archive, rels_path)
+    sheet = get_dependents(archive, rels_path).get(sheets[0].id).target if sheets else None
+    strings = manifest.find(SHARED_STRINGS)
+    return sheet, (strings.PartName[1:] if strings else None)
+
+
+def _check_dimension(archive, sheet):
+    """Refuse the rows and columns the sheet declares, reading only the start of its XML."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.cell import range_boundaries
+
+    with archive.open(sheet) as part:
+        head = part.read(_HEAD_BYTES)
+    found, data = _DIMENSION.search(head), _SHEET_DATA.search(head)
+    if not found or (data and data.start() < found.start()):
+        return None
+    try:
+        _min_col, _min_row, columns, rows = range_boundaries(found[1].decode("ascii"))
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None  # not a dimension openpyxl could use either; the rows are counted below
+    if rows and rows > MAX_ROWS:
+        raise _too_many_rows(_("The sheet declares %(rows)s rows.") % {"rows": _count(rows)})
+    if columns and columns > MAX_COLUMNS:
+        raise FileError(_(
+            "The sheet declares columns up to %(letter)s (%(columns)s columns); an import reads at most "
+            "%(max)s, A to %(last)s. Delete the columns that are not needed: the import uses target_code, "
+            "district_code, month, value and note."
+        ) % {
+            "letter": get_column_letter(columns), "columns": _count(columns),
+            "max": MAX_COLUMNS, "last": get_column_letter(MAX_COLUMNS),
+        })
+    return columns
+
+
+def _check_markup(archive, name, items, max_items, sheet_rows=False):
+    """Stream a part's XML and stop at the first budget it passes: its elements, its cells (``items``:
+    cells of a sheet, strings of the shared strings) and, for the sheet, the number of its last row
+    that holds cells, whatever its dimension said."""
+    elements = count = last_row = 0
+    tail = b""
+    with archive.open(name) as part:
+        while True:
+            chunk = part.read(_CHUNK_BYTES)
+            block = tail + chunk
+            # Count whole tags only: keep from the last "<" on, a tag the next chunk may end.
+            cut = block.rfind(b"<") if chunk else -1
+            block, tail = (block, b"") if cut == -1 else (block[:cut], block[cut:])
+            if len(tail) > _LONGEST_TAG:
+                raise _markup_too_large(name)
+            elements += block.count(b"<") - block.count(b"</")
+            if elements > MAX_ELEMENTS:
+                raise _markup_too_large(name)
+            if sheet_rows:
+                for row in _ROW.finditer(block):
+                    attributes = row[1]
+                    number = _ROW_NUMBER.search(attributes)
+                    try:
+                        last_row = int(float(number[1])) if number else last_row + 1  # as openpyxl numbers rows
+                    except ValueError:
+                        last_row += 1  # openpyxl refuses such a row itself
+                    if last_row > MAX_ROWS and not attributes.endswith(b"/"):  # a row element with no cells is blank
+                        raise _more_rows_than_the_budget()
+            count += sum(1 for _match in items.finditer(block))  # one match alive at a time, not a list
+            if count > max_items:
+                if not sheet_rows:
+                    raise _markup_too_large(name)  # more strings than cells: not a file Excel wrote
+                raise FileError(_(
+                    "The sheet has more than %(max)s cells that hold something; an import reads at most "
+                    "that many. Delete the columns that are not needed, or split the file by month or by target."
+                ) % {"max": _count(MAX_CELLS)})
+            if not chunk:
+                return
+
+
+def _markup_too_large(name):
+    return FileError(_(
+        "The Excel file could not be read: its part %(part)s holds more XML than an import reads. "
+        "Save it again from Excel as .xlsx or as CSV and import that."
+    ) % {"part": name})
 
 
 def _cell_text(value):
@@ -256,6 +514,24 @@ class Plan:
     @property
     def errors(self):
         return [row for row in self.rows if row.status == ERROR]
+
+    @property
+    def errors_shown(self):
+        """The first rows in error, those a report lists: a page or a terminal stays short."""
+        return self.errors[:MAX_ERRORS_SHOWN]
+
+    @property
+    def more_errors(self):
+        """“… and 19,900 more rows with errors: 20,000 in all.”, or "" when every row in error is listed."""
+        total = self.count(ERROR)
+        more = total - MAX_ERRORS_SHOWN
+        if more <= 0:
+            return ""
+        return ngettext(
+            "… and %(more)s more row with errors: %(total)s in all.",
+            "… and %(more)s more rows with errors: %(total)s in all.",
+            more,
+        ) % {"more": _count(more), "total": _count(total)}
 
     @property
     def changes(self):

@@ -21,8 +21,24 @@ from tracker.lib import fiscal
 from tracker.lib.bilingual import BilingualName, in_active_language
 from tracker.lib.converters import validate_code
 from tracker.lib.expressions import among, among_values, in_subquery
+from tracker.lib.limits import text_within
 from tracker.lib.prepared import COUNT, DAY, ID, IDS, MOMENT, MONTH, Prepared
 from tracker.org.models import PolicyDimension, Unit, refuse_deleting_what_history_names
+
+# A result's note (problems and obstacles) and a verifier's reason: a few paragraphs, not a file.
+NOTE_LENGTH = 2_000
+
+
+def note_error(note):
+    """Why a result's ``note`` cannot be kept, or None: the one rule for every way of writing."""
+    note = note or ""
+    if "\x00" in note:  # PostgreSQL cannot store it; pasted text sometimes carries one.
+        return _("The note contains an invisible NUL character; remove it (retype the note) and save again.")
+    if len(note) > NOTE_LENGTH:
+        return _("A note may be at most %(max)s characters long; this one has %(length)s. Shorten it and save again.") % {
+            "max": f"{NOTE_LENGTH:,}", "length": f"{len(note):,}",
+        }
+    return None
 
 
 class PolicyManager(models.Manager):
@@ -439,7 +455,7 @@ class Result(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=3)
     # Copied from the target so that the database itself can keep a percentage within 0–100.
     is_percentage = models.BooleanField(_("percentage"), default=False, editable=False)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL,
@@ -473,6 +489,7 @@ class Result(models.Model):
                 name="result_verified_has_time",
             ),
             models.CheckConstraint(condition=Q(updated_at__gte=F("entered_at")), name="result_changed_after_entered"),
+            text_within("note", NOTE_LENGTH, "result_note_length"),
         ]
         indexes = [
             models.Index(fields=["target", "period"], name="result_target_period_idx"),
@@ -526,9 +543,8 @@ class Result(models.Model):
             error = target.reporting_error(self.unit)
             if error:
                 errors["unit"] = error
-        if "\x00" in (self.note or ""):
-            # PostgreSQL cannot store it; pasted text sometimes carries one.
-            errors["note"] = _("The note contains an invisible NUL character; remove it (retype the note) and save again.")
+        if error := note_error(self.note):
+            errors["note"] = error
         if target and isinstance(self.value, Decimal) and self.value.is_finite():
             if self.value < 0:
                 errors["value"] = _("A result cannot be negative.")
@@ -711,7 +727,7 @@ class ResultRevision(models.Model):
     # PROTECT: a result with a revision can no longer be deleted, even in bulk (``Result.delete`` refuses one at a time).
     result = models.ForeignKey(Result, verbose_name=_("result"), on_delete=models.PROTECT, related_name="revisions")
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=3)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=Result.State.choices)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL,
@@ -720,7 +736,7 @@ class ResultRevision(models.Model):
     # The server's time of recording: "as of" a day reads the revisions recorded by then.
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now, editable=False)
     # Why, where a change needs one: the reason a result was returned for correction.
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=NOTE_LENGTH, blank=True)
 
     objects = ResultRevisionQuerySet.as_manager()
 
@@ -729,6 +745,10 @@ class ResultRevision(models.Model):
         verbose_name = _("result revision")
         verbose_name_plural = _("result revisions")
         indexes = [models.Index(fields=["result", "changed_at"], name="revision_result_time_idx")]
+        constraints = [
+            text_within("note", NOTE_LENGTH, "revision_note_length"),
+            text_within("comment", NOTE_LENGTH, "revision_comment_length"),
+        ]
 
     def __str__(self):
         return f"{self.result} @ {self.changed_at:%Y-%m-%d %H:%M}"

@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from tracker.caching.versions import bump
 from tracker.lib import fiscal
-from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
+from tracker.targets.models import NOTE_LENGTH, Allocation, ClosedMonth, Result, ResultRevision, Target, note_error
 
 State = Result.State
 
@@ -66,6 +66,10 @@ def record_result(*, target, unit, period, value, by, note="", state=State.SUBMI
         result.entered_by = by  # reported anew: the new author answers for it
     if state == State.RETURNED and not comment.strip():
         raise ValidationError({"comment": _("Say why the result is returned, so that the reporter can correct it.")})
+    if len(comment.strip()) > NOTE_LENGTH:
+        raise ValidationError({"comment": _("A reason may be at most %(max)s characters long; this one has %(length)s.") % {
+            "max": f"{NOTE_LENGTH:,}", "length": f"{len(comment.strip()):,}",
+        }})
     result.value, result.note, result.state = value, note, state
     _write(result, by, now, comment=comment.strip())
     return result
@@ -301,8 +305,8 @@ def result_errors(*, target, unit, period, value, note="", closed, allocated, to
             }
     elif unit.pk != target.host_id and not has_allocation:
         errors["unit"] = _("%(target)s is reported by its host, %(host)s.") % {"target": target.code, "host": target.host.name}
-    if "\x00" in (note or ""):
-        errors["note"] = _("The note contains an invisible NUL character; remove it (retype the note) and save again.")
+    if error := note_error(note):
+        errors["note"] = error
     if value < 0:
         errors["value"] = _("A result cannot be negative.")
     elif target.is_percentage and value > 100:

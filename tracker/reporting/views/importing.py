@@ -1,6 +1,7 @@
 """``/import/``: upload a CSV or XLSX file of monthly results, see the dry run, confirm to save (นำเข้าข้อมูล).
 
-Nothing is saved before the confirmation. The uploaded bytes are kept in the session (compressed)
+Nothing is saved before the confirmation. A file over one of the import's budgets (size, rows,
+columns, cells; ``tracker/reporting/importing.py``) is refused with a 400 naming the budget. The uploaded bytes are kept in the session (compressed)
 between the dry run and the confirmation, with their digest in the form, so that the file
 confirmed is the file shown; the confirmation checks it again and saves it all or nothing. A file
 with any error cannot be confirmed.
@@ -36,11 +37,21 @@ def _kept(request, digest):
     return kept["name"], zlib.decompress(base64.b64decode(kept["data"]))
 
 
+def _refused(request, context, error):
+    """The page again with the reason the file was refused, as a 400: nothing was saved."""
+    context["error"] = " ".join(error.messages)
+    return render(request, "reporting/import.html", context, status=400)
+
+
 @login_required
 def import_results(request):
     permissions = permissions_for(request.user)
     permissions.require(bool(permissions.units_reported()) or permissions.is_coordinator)
-    context = {"max_mb": importing.MAX_UPLOAD_BYTES // (1024 * 1024)}
+    context = {
+        "max_mb": importing.MAX_UPLOAD_BYTES // (1024 * 1024),
+        "max_results": f"{importing.MAX_RESULT_ROWS:,}",
+        "max_columns": importing.MAX_COLUMNS,
+    }
     if request.method != "POST":
         return render(request, "reporting/import.html", context)
 
@@ -54,19 +65,17 @@ def import_results(request):
         if upload is None:
             context["error"] = _("Choose a CSV or Excel (.xlsx) file to import.")
             return render(request, "reporting/import.html", context, status=400)
-        if upload.size > importing.MAX_UPLOAD_BYTES:
-            context["error"] = _("The file is larger than %(mb)d MB. Split it into smaller files and import each.") % {
-                "mb": context["max_mb"],
-            }
-            return render(request, "reporting/import.html", context, status=400)
+        try:
+            importing.refuse_if_too_large(upload.size)  # before its bytes are read into memory
+        except ValidationError as error:
+            return _refused(request, context, error)
         name, data = upload.name, upload.read()
 
     context["filename"] = name
     try:
         table = importing.read(data, name)
     except ValidationError as error:
-        context["error"] = " ".join(error.messages)
-        return render(request, "reporting/import.html", context, status=400)
+        return _refused(request, context, error)
     plan = importing.check(table, request.user, permissions=permissions)
     context["plan"] = plan
     if not plan.ok:
@@ -77,8 +86,7 @@ def import_results(request):
         try:
             counts = importing.commit(plan, request.user)
         except ValidationError as error:
-            context["error"] = " ".join(error.messages)
-            return render(request, "reporting/import.html", context, status=400)
+            return _refused(request, context, error)
         request.session.pop(SESSION_KEY, None)
         messages.success(request, _("Imported %(name)s: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.") % {
             "name": name, **counts,

@@ -5,7 +5,9 @@ are printed and nothing is saved. With ``--commit`` a file without errors is wri
 nothing. Results are recorded as submitted by ``--user`` (whose roles decide which units it may
 import for), or by default by the inactive user "system" (created when missing; it cannot log in)
 which may import for any unit: whoever runs the command already holds the server. The format is
-described in ``tracker/reporting/importing.py``. Exits with an error when the file has errors.
+described in ``tracker/reporting/importing.py``, with the budgets a file must keep within (the
+page's: size, rows, columns, cells). Exits with an error when the file has errors, listing the
+first 100 rows in error and counting the others.
 """
 from pathlib import Path
 
@@ -55,9 +57,11 @@ class Command(BaseCommand):
         plan = importing.check(table, user, permissions=permissions, progress=progress.add if progress else None)
         if progress:
             progress.finish()
-        for row in plan.errors:
+        for row in plan.errors_shown:
             for message in row.errors:
                 self.stdout.write(message)
+        if plan.more_errors:
+            self.stdout.write(plan.more_errors)
         counts = plan.counts
         summary = f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged, {counts['error']} with errors"
         if not plan.ok:
