@@ -85,12 +85,14 @@ def clock(monkeypatch):
 SLOW_PATHS = ("tests/browser/", "tests/test_fuzz_pages.py", "tests/test_backup_restore.py")
 
 
+def pytest_itemcollected(item):
+    """The slow files are marked ``slow`` as they are collected, before ``-m "not slow"`` chooses."""
+    if item.nodeid.startswith(SLOW_PATHS):
+        item.add_marker(pytest.mark.slow)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Live-server tests last, whatever reordered the items before: each one flushes the database,
-    and the tests that share the session's demo data must all have run by then. The slow files are
-    marked ``slow``: ``pytest -m "not slow"`` is the fast set."""
-    for item in items:
-        if item.nodeid.startswith(SLOW_PATHS):
-            item.add_marker(pytest.mark.slow)
+    and the tests that share the session's demo data must all have run by then."""
     items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
