@@ -1,10 +1,10 @@
 """``/import/``: upload a CSV or XLSX file of monthly results, see the dry run, confirm to save (นำเข้าข้อมูล).
 
-Nothing is saved before the confirmation. A file over one of the import's budgets (size, rows,
-columns, cells; ``tracker/reporting/importing.py``) is refused with a 400 naming the budget. The uploaded bytes are kept in the session (compressed)
+Nothing is saved before the confirmation. The uploaded bytes are kept in the session (compressed)
 between the dry run and the confirmation, with their digest in the form, so that the file
 confirmed is the file shown; the confirmation checks it again and saves it all or nothing. A file
-with any error cannot be confirmed.
+with any error cannot be confirmed. A file over one of the import's budgets (size, rows, columns,
+cells: ``tracker/reporting/importing.py``) is refused with a 400 that names the budget.
 """
 import base64
 import hashlib
