@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import path
 from django.utils import translation
 
+from tests.conftest import THROUGH_THE_PROXY
 from tracker import urls as site_urls
 from tracker.caching.pages import cache_outage
 from tracker.health import database_unreachable
@@ -178,7 +179,7 @@ def test_healthz_fails_on_a_database_that_does_not_exist():
 def failing_site(settings):
     settings.ROOT_URLCONF = "tests.test_serving"
     settings.DEBUG = False
-    return Client(raise_request_exception=False)
+    return Client(raise_request_exception=False, headers=THROUGH_THE_PROXY)
 
 
 def in_language(language, text):

@@ -41,7 +41,7 @@ def test_log_out_is_a_post_and_returns_to_the_overview(client, reporter):
 
 
 def log_in(client, username, password, address, forwarded=None):
-    extra = {"REMOTE_ADDR": address, "HTTP_ACCEPT_LANGUAGE": "en"}
+    extra = {"REMOTE_ADDR": address, "HTTP_ACCEPT_LANGUAGE": "en", "HTTP_X_FORWARDED_PROTO": "https"}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
     return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
