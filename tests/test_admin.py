@@ -5,10 +5,12 @@ import datetime
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.org.models import Profile, Unit
+from tracker.org.models import Membership, Profile, Role, Unit
+from tracker.targets import recording
 from tracker.targets import progress
 from tracker.targets.models import Allocation, Result, ResultRevision, Target
 
@@ -108,8 +110,41 @@ def test_the_admin_refuses_results_that_should_not_exist(admin_client, period, u
     assert Result.objects.count() == count
 
 
-def test_deleting_in_the_admin_keeps_the_history(reopened_months, admin_client, admin_user):
+def returned(result):
+    """The host returns a verified result of the demo data, so that it may be corrected."""
+    verifier = get_user_model().objects.create(username="verifier-env")
+    Membership.objects.create(user=verifier, unit=Unit.objects.get(code="ENV"), role=Role.VERIFIER)
+    return recording.record_result(
+        target=result.target, unit=result.unit, period=result.period, value=result.value, note=result.note,
+        state="returned", comment="ขอหลักฐาน", by=verifier,
+    )
+
+
+def test_a_verified_result_cannot_be_deleted_in_the_admin(reopened_months, admin_client):
     result = Result.objects.get(target__code="ENV-TREES", unit__code="1001", period=datetime.date(2024, 5, 1))
+    assert result.state == "verified"
+    response = admin_client.post(reverse("admin:targets_result_delete", args=[result.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    result.refresh_from_db()
+    assert result.state == "verified"
+
+
+def test_a_verified_result_is_not_edited_in_the_admin(reopened_months, admin_client):
+    result = Result.objects.get(target__code="ENV-TREES", unit__code="1001", period=datetime.date(2024, 5, 1))
+    revisions = result.revisions.count()
+    response = admin_client.post(reverse("admin:targets_result_change", args=[result.pk]), {
+        "value": str(result.value + 1), "note": "", "state": "submitted",
+        "revisions-TOTAL_FORMS": "0", "revisions-INITIAL_FORMS": str(revisions),
+    }, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["state"] == [
+        "This result is verified by the host bureau; ask the host to return it for correction first.",
+    ]
+    assert result.revisions.count() == revisions
+
+
+def test_deleting_in_the_admin_keeps_the_history(reopened_months, admin_client, admin_user):
+    result = returned(Result.objects.get(target__code="ENV-TREES", unit__code="1001", period=datetime.date(2024, 5, 1)))
     response = admin_client.post(reverse("admin:targets_result_delete", args=[result.pk]), {"post": "yes"})
     assert response.status_code == 302
     result.refresh_from_db()
@@ -119,15 +154,15 @@ def test_deleting_in_the_admin_keeps_the_history(reopened_months, admin_client, 
 
 
 def test_an_edit_in_the_admin_keeps_the_author_and_records_the_editor(reopened_months, admin_client, admin_user):
-    result = Result.objects.get(target__code="ENV-TREES", unit__code="1001", period=datetime.date(2024, 5, 1))
+    result = returned(Result.objects.get(target__code="ENV-TREES", unit__code="1001", period=datetime.date(2024, 5, 1)))
     response = admin_client.post(reverse("admin:targets_result_change", args=[result.pk]), {
-        "value": str(result.value + 1), "note": "แก้ตามหนังสือเขต", "state": "verified",
+        "value": str(result.value + 1), "note": "แก้ตามหนังสือเขต", "state": "submitted",
         "revisions-TOTAL_FORMS": "0", "revisions-INITIAL_FORMS": str(result.revisions.count()),
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     result.refresh_from_db()
     assert result.entered_by is None  # the demo data's author, unchanged
-    assert (result.verified_by, result.state) == (admin_user, "verified")
+    assert (result.verified_by, result.state) == (None, "submitted")
     assert result.revisions.order_by("-changed_at").first().changed_by == admin_user
 
 

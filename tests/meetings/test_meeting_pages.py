@@ -45,7 +45,7 @@ def test_a_late_result_does_not_change_the_page(client, seed, people, reopened_m
 
     before = main()
     record_result(target=Target.objects.get(code="ENV-TREES"), unit=people["reporter"].memberships.get().unit,
-                  period=datetime.date(2024, 5, 1), value=5_000, by=people["reporter"], state="submitted")
+                  period=datetime.date(2024, 5, 1), value=5_000, by=None, state="submitted")  # a correction, however made
     assert main() == before
 
 

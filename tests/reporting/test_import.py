@@ -217,8 +217,9 @@ def test_a_blank_district_code_means_the_host_which_may_not_report_a_shared_targ
 
 
 def test_a_verified_result_is_not_replaced_by_an_import(people):
-    record_result(target=Target.objects.get(code="ENV-TREES"), unit=Unit.objects.get(code="1001"), period=JUNE,
-                  value=5, by=people["host_verifier"], state="verified")
+    for by, state in (("reporter", "submitted"), ("host_verifier", "verified")):
+        record_result(target=Target.objects.get(code="ENV-TREES"), unit=Unit.objects.get(code="1001"), period=JUNE,
+                      value=5, by=people[by], state=state)
     assert plan_of(csv_bytes("ENV-TREES,1001,2024-06,5,"), people["reporter"]).counts["unchanged"] == 1
     [row] = plan_of(csv_bytes("ENV-TREES,1001,2024-06,6,"), people["reporter"]).errors
     assert "already verified" in row.errors[0]
@@ -244,7 +245,7 @@ def test_checking_reads_in_a_constant_number_of_queries(people):
     assert len(queries) <= 8
     with CaptureQueriesContext(connection) as queries:
         importing.commit(plan, people["coordinator"])
-    assert len(queries) <= 11  # the data version's update included
+    assert len(queries) <= 13  # the data version's update and the savepoint of the inserts included
 
 
 # The command -----------------------------------------------------------------------------------
@@ -308,7 +309,8 @@ def test_the_page_shows_the_dry_run_saves_nothing_then_saves_on_confirm(client, 
     assert 'value="confirm"' in html
     assert value("ENV-TREES") is None and value("ENV-PARKS") == 1
     digest = response.context["digest"]
-    response = client.post("/import/", {"action": "confirm", "digest": digest}, HTTP_ACCEPT_LANGUAGE="en")
+    plan = response.context["plan"].fingerprint
+    response = client.post("/import/", {"action": "confirm", "digest": digest, "plan": plan}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
     assert (value("ENV-TREES"), value("ENV-PARKS")) == (Decimal("1250"), 2)
     assert "1 new, 1 changed, 0 unchanged" in [str(m) for m in response.wsgi_request._messages][0]
@@ -346,3 +348,19 @@ def test_the_command_shows_a_progress_bar_on_large_files(people, tmp_path):
     with pytest.raises(CommandError, match="1150 with errors"):
         call_command("import_results", str(path), stdout=out)
     assert "checking [####################] 100% 1,200/1,200" in out.getvalue()
+
+
+def test_a_verification_between_the_check_and_the_commit_is_not_undone(people, clock):
+    trees, unit = Target.objects.get(code="ENV-TREES"), Unit.objects.get(code="1001")
+    record_result(target=trees, unit=unit, period=JUNE, value=555, by=people["reporter"])
+    plan = plan_of(csv_bytes("ENV-TREES,1001,2024-06,999,"), people["coordinator"])
+    assert plan.counts["changed"] == 1
+    clock(2024, 6, 20, 9, 5)
+    record_result(target=trees, unit=unit, period=JUNE, value=555, state="verified", by=people["host_verifier"])
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        importing.commit(plan, people["coordinator"])
+    assert error.value.messages == [
+        "Row 2: This result was changed by someone else after the file was checked; check the file again.",
+    ]
+    result = Result.objects.get(target=trees, unit=unit, period=JUNE)
+    assert (result.value, result.state) == (555, "verified")

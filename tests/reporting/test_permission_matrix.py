@@ -403,7 +403,8 @@ def test_an_import_is_saved_only_for_those_who_may_report_the_unit(client, peopl
     assert checked.status_code in (200, 302, 400, 403), (role, checked.status_code)
     digest = re.search(r'name="digest" value="([^"]+)"', checked.content.decode()) if checked.status_code == 200 else None
     if digest:
-        client.post("/import/", {"action": "confirm", "digest": digest.group(1)})
+        plan = re.search(r'name="plan" value="([^"]+)"', checked.content.decode()).group(1)
+        client.post("/import/", {"action": "confirm", "digest": digest.group(1), "plan": plan})
     saved = june_result() is not None and june_result().value == 321
     assert saved == (role in {"reporter", "coordinator", "admin"}), (role, checked.status_code)
     if role == "anonymous":

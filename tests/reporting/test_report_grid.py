@@ -119,8 +119,9 @@ def test_a_blank_cell_takes_a_value_back(reporter_client, ids):
 
 
 def test_a_verified_result_is_read_only(reporter_client, ids, people):
-    record_result(target=Target.objects.get(code="ENV-TREES"), unit=Unit.objects.get(code="1001"), period=JUNE,
-                  value=5, state="verified", by=people["host_verifier"])
+    for by, state in (("reporter", "submitted"), ("host_verifier", "verified")):
+        record_result(target=Target.objects.get(code="ENV-TREES"), unit=Unit.objects.get(code="1001"), period=JUNE,
+                      value=5, state=state, by=people[by])
     html = reporter_client.get(URL).content.decode()
     assert f'name="value-{ids["ENV-TREES"]}"' not in html
     post(reporter_client, ids, ENV_PARKS="1")
@@ -175,3 +176,25 @@ def test_only_coordinators_close_months(client, people, who):
     response = client.post("/report/months/2024-06/", {"action": "close"})
     assert response.status_code in (302, 403)
     assert not ClosedMonth.objects.filter(period=JUNE).exists()
+
+
+def test_saving_a_draft_leaves_the_submitted_cells_alone(reporter_client, ids):
+    post(reporter_client, ids, ENV_TREES="10", ENV_PARKS="2")
+    assert (june("ENV-TREES").state, june("ENV-PARKS").state) == ("submitted", "submitted")
+    post(reporter_client, ids, action="draft", ENV_TREES="11")
+    assert (june("ENV-TREES").value, june("ENV-TREES").state) == (11, "draft")
+    assert (june("ENV-PARKS").value, june("ENV-PARKS").state, june("ENV-PARKS").revisions.count()) == (2, "submitted", 1)
+
+
+def test_a_first_value_written_meanwhile_in_another_tab_is_a_conflict(reporter_client, ids, people):
+    data = form_fields(reporter_client.get(URL).content.decode())
+    record_result(target=Target.objects.get(code="ENV-TREES"), unit=Unit.objects.get(code="1001"), period=JUNE,
+                  value=7, by=people["reporter"])
+    data[f"value-{ids['ENV-TREES']}"] = "8"
+    response = reporter_client.post(URL, {**data, "action": "submit"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    [row] = [r for r in response.context["grid"].rows if r.target.code == "ENV-TREES"]
+    assert (row.error, row.conflict.value) == (
+        "Someone else saved this result while you had the form open. Check both values and save again.", 7,
+    )
+    assert june("ENV-TREES").value == 7

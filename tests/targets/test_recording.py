@@ -7,10 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from tracker.org.models import Unit
+from tests.reporting.conftest import person
+from tracker.org.models import Role, Unit
 from tracker.targets import progress
 from tracker.targets.models import Allocation, Result, ResultRevision, Target
-from tracker.targets.recording import delete_result, record_result
+from tracker.targets.recording import Conflict, delete_result, record_result, stamp
 
 pytestmark = pytest.mark.django_db
 JUNE = datetime.date(2024, 6, 1)
@@ -18,8 +19,15 @@ JUNE = datetime.date(2024, 6, 1)
 
 @pytest.fixture
 def people():
-    User = get_user_model()
-    return User.objects.create(username="reporter-1001"), User.objects.create(username="verifier-env")
+    return person("reporter-1001", ("1001", Role.REPORTER)), person("verifier-env", ("ENV", Role.VERIFIER))
+
+
+def returned(result, verifier):
+    """The host returns a verified result (the demo's months are verified), so that its unit may correct it."""
+    return record_result(
+        target=result.target, unit=result.unit, period=result.period, value=result.value, note=result.note,
+        state="returned", comment="ตรวจสอบอีกครั้ง", by=verifier,
+    )
 
 
 def result_to_date(target, day):
@@ -50,8 +58,9 @@ def test_the_author_stays_and_the_verifier_is_kept(clock, trees, phra_nakhon, pe
     assert list(result.revisions.order_by("changed_at").values_list("state", "changed_by")) == [
         ("submitted", reporter.pk), ("verified", verifier.pk),
     ]
-    # A later correction takes the verification away: it must be verified again.
+    # A correction comes after the host returns it, and must be verified again.
     clock(2024, 7, 5, 9)
+    returned(result, verifier)
     result = record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1250, by=reporter)
     result.refresh_from_db()
     assert (result.entered_by, result.verified_by, result.verified_at, result.state) == (reporter, None, None, "submitted")
@@ -65,8 +74,8 @@ def test_recording_the_same_again_writes_no_revision(trees, phra_nakhon, people)
 
 
 def test_a_failure_half_way_saves_nothing(reopened_months, monkeypatch, trees, phra_nakhon, people):
-    reporter, _ = people
-    may = Result.objects.get(target=trees, unit=phra_nakhon, period=datetime.date(2024, 5, 1))
+    reporter, verifier = people
+    may = returned(Result.objects.get(target=trees, unit=phra_nakhon, period=datetime.date(2024, 5, 1)), verifier)
     revisions = ResultRevision.objects.count()
 
     def broken(*args, **kwargs):
@@ -91,10 +100,10 @@ def test_results_cannot_be_saved_or_deleted_around_the_recording_function(trees,
 
 
 def test_a_deleted_result_leaves_a_revision_and_still_counts_as_of_before(reopened_months, clock, trees, phra_nakhon, people, meeting_day):
-    reporter, _ = people
+    reporter, verifier = people
     may = Result.objects.get(target=trees, unit=phra_nakhon, period=datetime.date(2024, 5, 1))
     clock(2024, 6, 20, 9)
-    delete_result(may, by=reporter)
+    delete_result(returned(may, verifier), by=reporter)
     may.refresh_from_db()
     assert may.state == Result.State.DELETED
     assert may.revisions.order_by("-changed_at").first().state == Result.State.DELETED
@@ -108,9 +117,9 @@ def test_a_deleted_result_leaves_a_revision_and_still_counts_as_of_before(reopen
 
 
 def test_the_time_of_recording_is_the_servers_so_the_past_cannot_be_rewritten(reopened_months, trees, phra_nakhon, people, meeting_day):
-    reporter, _ = people
+    reporter, verifier = people
     months = [datetime.date(2024, 2, 1), datetime.date(2024, 5, 1)]
-    before = sum(Result.objects.get(target=trees, unit=phra_nakhon, period=m).value for m in months)
+    before = sum(returned(Result.objects.get(target=trees, unit=phra_nakhon, period=m), verifier).value for m in months)
     # Typed today for months before the meeting: today's figure changes, the meeting's does not.
     for month in months:
         record_result(target=trees, unit=phra_nakhon, period=month, value=50_000, by=reporter)
@@ -223,3 +232,76 @@ def test_a_return_needs_a_reason(trees, phra_nakhon):
     assert "comment" in rule_error(target=trees, unit=phra_nakhon, period=JUNE, value=5, state="returned")
     returned = record_result(target=trees, unit=phra_nakhon, period=JUNE, value=5, state="returned", comment="ซ้ำ", by=None)
     assert returned.revisions.order_by("-changed_at", "-pk").first().comment == "ซ้ำ"
+
+
+# The state machine, whoever calls ----------------------------------------------------------------
+
+def refusal(**kwargs):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        record_result(**kwargs)
+    return error.value.messages
+
+
+def test_a_verified_result_changes_only_through_a_return_by_its_host(trees, phra_nakhon, people):
+    reporter, verifier = people
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=10, by=reporter)
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=10, state="verified", by=verifier)
+    assert refusal(target=trees, unit=phra_nakhon, period=JUNE, value=11, by=reporter) == [
+        "This result is verified by the host bureau; ask the host to return it for correction first.",
+    ]
+    result = Result.objects.get(target=trees, unit=phra_nakhon, period=JUNE)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        delete_result(result, by=reporter)
+    assert error.value.messages == ["This result is verified by the host bureau; ask the host to return it for correction first."]
+    # Submitting or saving a draft of what is verified changes nothing.
+    assert record_result(target=trees, unit=phra_nakhon, period=JUNE, value=10, state="draft", by=reporter).state == "verified"
+    assert refusal(target=trees, unit=phra_nakhon, period=JUNE, value=12, state="returned", comment="ผิด", by=verifier) == [
+        "A verifier verifies or returns the value reported, as it is; it cannot be changed at the same time.",
+    ]
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=10, state="returned", comment="ขอหลักฐาน", by=verifier)
+    assert record_result(target=trees, unit=phra_nakhon, period=JUNE, value=11, by=reporter).state == "submitted"
+    assert list(result.revisions.order_by("changed_at", "pk").values_list("state", flat=True)) == [
+        "submitted", "verified", "returned", "submitted",
+    ]
+
+
+def test_only_the_units_people_write_and_only_its_host_verifies(trees, phra_nakhon, people):
+    reporter, verifier = people
+    other = person("reporter-1002", ("1002", Role.REPORTER))
+    other_host = person("verifier-cle", ("CLE", Role.VERIFIER))
+    assert refusal(target=trees, unit=phra_nakhon, period=JUNE, value=1, by=other) == ["You may not record results for Phra Nakhon."]
+    assert refusal(target=trees, unit=phra_nakhon, period=JUNE, value=1, by=verifier) == ["You may not record results for Phra Nakhon."]
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1, by=reporter)
+    assert refusal(target=trees, unit=phra_nakhon, period=JUNE, value=1, state="verified", by=other_host) == [
+        "Only the verifiers of Environment Department verify or return the results of ENV-TREES.",
+    ]
+    assert refusal(target=trees, unit=phra_nakhon, period=JUNE, value=1, state="verified", by=reporter) == [
+        "Only the verifiers of Environment Department verify or return the results of ENV-TREES.",
+    ]
+    assert not Result.objects.filter(target=trees, unit=phra_nakhon, period=JUNE, state="verified").exists()
+
+
+def test_nobody_verifies_a_result_they_entered_or_last_changed(trees, phra_nakhon, people):
+    reporter, verifier = people
+    both = person("both", ("1001", Role.REPORTER), ("ENV", Role.VERIFIER))
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=40, by=both)
+    own = "You entered or last changed this result, so someone else of the host bureau must verify it."
+    assert refusal(target=trees, unit=phra_nakhon, period=JUNE, value=40, state="verified", by=both) == [own]
+    # Changed last by another reporter: still entered by them.
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=41, by=reporter)
+    assert refusal(target=trees, unit=phra_nakhon, period=JUNE, value=41, state="verified", by=both) == [own]
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=41, state="verified", by=verifier)
+    assert Result.objects.get(target=trees, unit=phra_nakhon, period=JUNE).verified_by == verifier
+
+
+def test_a_stale_form_is_told_of_the_change_and_saves_nothing(trees, phra_nakhon, people):
+    reporter, _ = people
+    with pytest.raises(Conflict) as first:
+        record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1, by=reporter, seen="2024-06-01T00:00:00+07:00")
+    assert first.value.current is None
+    saved = record_result(target=trees, unit=phra_nakhon, period=JUNE, value=1, by=reporter, seen="")
+    with pytest.raises(Conflict) as second:
+        record_result(target=trees, unit=phra_nakhon, period=JUNE, value=2, by=reporter, seen="")
+    assert second.value.current.value == 1
+    assert record_result(target=trees, unit=phra_nakhon, period=JUNE, value=2, by=reporter, seen=stamp(saved)).value == 2
+    assert Result.objects.get(target=trees, unit=phra_nakhon, period=JUNE).revisions.count() == 2

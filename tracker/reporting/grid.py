@@ -20,7 +20,7 @@ from tracker.dashboard.templatetags.tracker import num
 from tracker.lib import fiscal
 from tracker.targets import progress
 from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
-from tracker.targets.recording import delete_result, record_result
+from tracker.targets.recording import Conflict, delete_result, record_result, stamp
 
 State = Result.State
 MONTHS_AT_A_GLANCE = 3
@@ -36,11 +36,6 @@ def parse_number(text):
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text, flags=re.ASCII):
         raise ValidationError(_("Enter the value as a number, e.g. 1,250 or 57.5."))
     return Decimal(text)
-
-
-def stamp(result):
-    """What the form remembers of a result when it is opened, to notice a change made meanwhile."""
-    return result.updated_at.isoformat() if result is not None else ""
 
 
 @dataclass
@@ -157,7 +152,10 @@ class ReportGrid:
         return any(row.error for row in self.rows)
 
     def save(self, data, action, by):
-        """Write the posted cells; True when saved, False (nothing saved) when a cell is marked."""
+        """Write the posted cells; True when saved, False (nothing saved) when a cell is marked.
+
+        Each cell goes through the recording function with the stamp the form remembered: a cell
+        someone else saved (or first wrote) meanwhile is marked, with their value beside it."""
         state = State.SUBMITTED if action == "submit" else State.DRAFT
         changed = 0
         with transaction.atomic():
@@ -167,29 +165,20 @@ class ReportGrid:
                 seen = data.get(f"seen-{row.key}", "")
                 if not row.editable:
                     continue
-                current = (
-                    Result.objects.select_for_update(of=("self",)).select_related("entered_by")
-                    .filter(target=row.target, unit=self.unit, period=self.month).first()
-                )
-                if stamp(current) != seen:
-                    row.conflict, row.seen = current, stamp(current)
-                    row.error = _("Someone else saved this result while you had the form open. Check both values and save again.")
-                    continue
                 try:
                     value = parse_number(row.typed_value)
                     if value is None:
-                        if current is not None and current.state != State.DELETED:
-                            delete_result(current, by=by)
-                            changed += 1
+                        stored = Result.objects.filter(target=row.target, unit=self.unit, period=self.month).first()
+                        if stored is not None:
+                            changed += delete_result(stored, by=by, seen=seen, permissions=self.permissions).updated_at != stored.updated_at
                         continue
-                    if current is not None and current.state == State.VERIFIED:
-                        continue
-                    before = (current.value, current.note, current.state) if current else None
                     saved = record_result(
                         target=row.target, unit=self.unit, period=self.month, value=value, note=row.typed_note,
-                        state=state, by=by,
+                        state=state, by=by, seen=seen, permissions=self.permissions,
                     )
-                    changed += before != (saved.value, saved.note, saved.state)
+                    changed += stamp(saved) != seen
+                except Conflict as conflict:
+                    row.conflict, row.seen, row.error = conflict.current, stamp(conflict.current), conflict.messages[0]
                 except ValidationError as error:
                     row.error = " ".join(error.messages)
             if self.has_errors:

@@ -37,6 +37,7 @@ gives reads as Thai. A check lists its first 100 rows in error and counts the ot
 """
 import csv
 import datetime
+import hashlib
 import io
 import re
 import zipfile
@@ -54,7 +55,7 @@ from tracker.org.models import Unit
 from tracker.org.permissions import permissions_for
 from tracker.reporting.grid import THAI_DIGITS, parse_number
 from tracker.targets.models import Allocation, ClosedMonth, Result, Target
-from tracker.targets.recording import record_results, result_errors
+from tracker.targets.recording import record_results, result_errors, stamp
 
 State = Result.State
 
@@ -497,6 +498,7 @@ class PlanRow:
     note: str = ""
     old_value: Decimal | None = None
     old_state: str | None = None
+    seen: str = ""  # the stored result's stamp when checked: commit refuses it if changed since
     errors: list = field(default_factory=list)  # messages naming row, column and reason
 
 
@@ -504,9 +506,16 @@ class PlanRow:
 class Plan:
     rows: list
     user: object = None
+    permissions: object = None  # the user's, as checked: the commit writes with them
 
     def count(self, status):
         return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def fingerprint(self):
+        """A digest of the stored results the plan was checked against: the confirmation compares it,
+        so that what is confirmed is what the preview showed."""
+        return hashlib.sha256(repr([(row.number, row.status, row.seen) for row in self.rows]).encode()).hexdigest()
 
     @property
     def counts(self):
@@ -621,6 +630,7 @@ def check(table, user, permissions=None, progress=None):
             else:
                 seen[key] = line.number
             current = stored.get(key)
+            row.seen = stamp(current)
             if current is not None and current.state == State.DELETED:
                 current = None
             if current is not None:
@@ -650,7 +660,7 @@ def check(table, user, permissions=None, progress=None):
             progress(1000)
     if progress:
         progress(len(table.lines) % 1000)
-    return Plan(rows, user)
+    return Plan(rows, user, permissions)
 
 
 def commit(plan, user):
@@ -665,10 +675,13 @@ def commit(plan, user):
         with transaction.atomic():
             counts = record_results(
                 [
-                    {"target": r.target, "unit": r.unit, "period": r.period, "value": r.value, "note": r.note, "state": State.SUBMITTED}
+                    {
+                        "target": r.target, "unit": r.unit, "period": r.period, "value": r.value, "note": r.note,
+                        "state": State.SUBMITTED, "seen": r.seen,
+                    }
                     for r in changes
                 ],
-                by=user,
+                by=user, permissions=plan.permissions,
             )
     except ValidationError as error:
         if not hasattr(error, "error_dict"):

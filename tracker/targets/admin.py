@@ -1,8 +1,12 @@
 """Admin for policies, targets, allocations and monthly results (with their history)."""
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.lib import fiscal
 from tracker.org.admin import KeepsHistoryAdmin
+from tracker.org.permissions import permissions_for
 from tracker.targets import recording
 from tracker.targets.models import Allocation, ClosedMonth, Policy, Result, ResultRevision, Target
 
@@ -79,6 +83,29 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
+def _checked_by_recording(form):
+    """The admin's form asks the recording's state machine before saving, so that a change it refuses
+    is an error on the form (``save_model`` checks again under the row's lock)."""
+    data = super(type(form), form).clean()
+    held = form.instance
+    target = data.get("target") or (held.target if held.target_id else None)
+    unit = data.get("unit") or (held.unit if held.unit_id else None)
+    period = data.get("period") or held.period
+    value, note, state = data.get("value"), data.get("note", ""), data.get("state")
+    if target and unit and period and value is not None and state:
+        current = Result.objects.filter(target=target, unit=unit, period=fiscal.month_start(period)).first()
+        if state == Result.State.RETURNED and not recording.leaves_alone(current, value, note, state):
+            raise ValidationError({"state": _("Return a result on its verification page, which asks for the reason.")})
+        if not recording.leaves_alone(current, value, note, state):
+            error = recording.change_error(
+                current, target=target, unit=unit, value=value, note=note, state=state, by=form.user,
+                permissions=permissions_for(form.user),
+            )
+            if error:
+                raise ValidationError({"state": error})
+    return data
+
+
 @admin.register(Result)
 class ResultAdmin(admin.ModelAdmin):
     """Results written here go through the recording function, like every other write."""
@@ -104,6 +131,10 @@ class ResultAdmin(admin.ModelAdmin):
             kwargs["choices"] = [c for c in Result.State.choices if c[0] != Result.State.DELETED]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user, "clean": _checked_by_recording})
+
     def save_model(self, request, obj, form, change):
         saved = recording.record_result(
             target=obj.target, unit=obj.unit, period=obj.period, value=obj.value, note=obj.note, state=obj.state,
@@ -117,11 +148,15 @@ class ResultAdmin(admin.ModelAdmin):
         objs = list(objs)
         return [str(obj) for obj in objs], {Result._meta.verbose_name_plural: len(objs)}, set(), []
 
+    def has_delete_permission(self, request, obj=None):
+        # A verified result is the host's: it is returned, not deleted (``delete_result`` refuses it).
+        return super().has_delete_permission(request, obj) and (obj is None or obj.state != Result.State.VERIFIED)
+
     def delete_model(self, request, obj):
         recording.delete_result(obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
-        for result in queryset:
+        for result in queryset.exclude(state=Result.State.VERIFIED):
             recording.delete_result(result, by=request.user)
 
 

@@ -15,7 +15,8 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -23,9 +24,113 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from tracker.caching.versions import bump
 from tracker.lib import fiscal
+from tracker.org.permissions import permissions_for
 from tracker.targets.models import NOTE_LENGTH, Allocation, ClosedMonth, Result, ResultRevision, Target, note_error
 
 State = Result.State
+
+# The state machine ----------------------------------------------------------------------------
+# A unit's people (and a coordinator's import) write values, as a draft or submitted; the host
+# bureau's verifiers judge what was submitted, verifying it or returning it with a reason. A
+# verified result changes only through a return by its host, and nobody verifies a result they
+# entered or last changed. ``record_result``, ``record_results`` and ``delete_result`` check this
+# under the result's row lock, whoever calls them; ``by=None`` is the system (fixtures, the data
+# generator, tests' set-up), which neither roles nor the state machine bind.
+
+REPORTED = (State.DRAFT, State.SUBMITTED)  # what the unit writes
+REVIEWS = {  # what the host's verifiers may make of a result in each state
+    State.SUBMITTED: (State.VERIFIED, State.RETURNED),
+    State.VERIFIED: (State.RETURNED,),
+    State.RETURNED: (State.VERIFIED,),
+}
+
+
+def stamp(result):
+    """What a form remembers of a result when it is opened ("" for none), to notice a change made meanwhile."""
+    return result.updated_at.isoformat() if result is not None else ""
+
+
+class Conflict(ValidationError):
+    """The result changed since the form writing it was opened (its ``seen`` stamp); ``current`` is
+    the result as it stands now, locked."""
+
+    def __init__(self, current):
+        super().__init__(
+            _("Someone else saved this result while you had the form open. Check both values and save again."),
+            code="conflict",
+        )
+        self.current = current
+
+
+def authors(results):
+    """{result id: ids of the users who entered it or wrote its present value}, in one query: they
+    may not verify it."""
+    results = [r for r in results if r is not None and r.pk is not None]
+    found = {r.pk: {r.entered_by_id} - {None} for r in results}
+    if results:
+        latest = ResultRevision.objects.filter(result=OuterRef("result"), state__in=REPORTED).order_by("-changed_at", "-pk")
+        writers = ResultRevision.objects.filter(
+            result__in=[r.pk for r in results], pk=Subquery(latest.values("pk")[:1]),
+        ).values_list("result", "changed_by")
+        for result, user in writers:
+            if user is not None:
+                found[result].add(user)
+    return found
+
+
+def leaves_alone(result, value, note, state):
+    """Whether writing ``value``, ``note`` and ``state`` over ``result`` changes nothing: the same value
+    and note, and a state that would only take a result back (a draft saved over a submitted,
+    returned or verified one, a submission over a verified one)."""
+    if result is None or result.state == State.DELETED or (result.value, result.note) != (value, note):
+        return False
+    if state in REPORTED:
+        return not (state == State.SUBMITTED and result.state in (State.DRAFT, State.RETURNED))
+    return state == result.state
+
+
+def change_error(result, *, target, unit, value, note, state, by, permissions):
+    """Why ``by`` may not write ``value``, ``note`` and ``state`` over ``result`` (None: not reported
+    yet); None when they may. ``permissions`` are ``by``'s. The system (``by`` None) is not bound."""
+    if by is None:
+        return None
+    now = result.state if result is not None and result.state != State.DELETED else None
+    if state in REPORTED:
+        if not permissions.may_import(unit):
+            return _("You may not record results for %(unit)s.") % {"unit": unit.name}
+        if now == State.VERIFIED:
+            return _verified()
+        return None
+    if not permissions.may_verify(target):
+        return _("Only the verifiers of %(host)s verify or return the results of %(target)s.") % {
+            "host": target.host.name, "target": target.code,
+        }
+    if state not in REVIEWS.get(now, ()):
+        if now is None:
+            return _("There is no submitted result to verify or return.")
+        return _("A result that is “%(now)s” cannot be made “%(new)s”.") % {
+            "now": State(now).label, "new": State(state).label,
+        }
+    if (result.value, result.note) != (value, note):
+        return _("A verifier verifies or returns the value reported, as it is; it cannot be changed at the same time.")
+    if state == State.VERIFIED and by.pk in authors([result])[result.pk]:
+        return _("You entered or last changed this result, so someone else of the host bureau must verify it.")
+    return None
+
+
+def _verified():
+    return _("This result is verified by the host bureau; ask the host to return it for correction first.")
+
+
+def _permissions(by, permissions):
+    return permissions if permissions is not None or by is None else permissions_for(by)
+
+
+def _locked(target, unit, period):
+    return (
+        Result.objects.select_for_update(of=("self",)).select_related("target", "unit", "entered_by")
+        .filter(target=target, unit=unit, period=period).first()
+    )
 
 
 def _decimal(value):
@@ -41,46 +146,73 @@ def _decimal(value):
 
 
 @transaction.atomic
-def record_result(*, target, unit, period, value, by, note="", state=State.SUBMITTED, comment=""):
+def record_result(
+    *, target, unit, period, value, by, note="", state=State.SUBMITTED, comment="", seen=None, permissions=None,
+):
     """Write ``unit``'s result for ``target`` in ``period``'s month and its revision; return the result.
 
-    ``by`` is the acting user (None for the system). Raises ``ValidationError`` (messages in the
-    active language) and saves nothing when a rule is broken. Recording what is already there
-    changes nothing and writes no revision. ``comment`` says why, where a change needs it (the
-    reason a result is returned); it is kept with the revision.
+    ``by`` is the acting user (None for the system), ``permissions`` theirs if the caller holds them
+    already. Raises ``ValidationError`` (messages in the active language) and saves nothing when a
+    rule is broken, the state machine's included (see above); ``Conflict`` when ``seen`` (the
+    ``stamp`` of the result when the form was opened) is given and the result has changed since,
+    whether it was changed or first written meanwhile. Recording what is already there changes
+    nothing and writes no revision. ``comment`` says why, where a change needs it (the reason a
+    result is returned); it is kept with the revision.
     """
     period = fiscal.month_start(period)
     value = _decimal(value)
     if state not in State.values or state == State.DELETED:
         raise ValidationError({"state": _("Choose a state: draft, submitted, verified or returned.")})
-    result = (
-        Result.objects.select_for_update(of=("self",)).select_related("target", "unit")
-        .filter(target=target, unit=unit, period=period).first()
-    )
-    if result is not None and (result.value, result.note, result.state) == (value, note, state):
-        return result
-    now = timezone.now()
-    if result is None:
-        result = Result(target=target, unit=unit, period=period, entered_by=by, entered_at=now)
-    elif result.state == State.DELETED:
-        result.entered_by = by  # reported anew: the new author answers for it
-    if state == State.RETURNED and not comment.strip():
+    comment = comment.strip()
+    if state == State.RETURNED and not comment:
         raise ValidationError({"comment": _("Say why the result is returned, so that the reporter can correct it.")})
-    if len(comment.strip()) > NOTE_LENGTH:
+    if len(comment) > NOTE_LENGTH:
         raise ValidationError({"comment": _("A reason may be at most %(max)s characters long; this one has %(length)s.") % {
-            "max": f"{NOTE_LENGTH:,}", "length": f"{len(comment.strip()):,}",
+            "max": f"{NOTE_LENGTH:,}", "length": f"{len(comment):,}",
         }})
-    result.value, result.note, result.state = value, note, state
-    _write(result, by, now, comment=comment.strip())
-    return result
+    permissions = _permissions(by, permissions)
+    while True:
+        result = _locked(target, unit, period)
+        if seen is not None and stamp(result) != seen:
+            raise Conflict(result)
+        if leaves_alone(result, value, note, state):
+            return result
+        if error := change_error(
+            result, target=target, unit=unit, value=value, note=note, state=state, by=by, permissions=permissions,
+        ):
+            raise ValidationError({"state": error})
+        now = timezone.now()
+        if result is None:
+            result = Result(target=target, unit=unit, period=period, entered_by=by, entered_at=now)
+        elif result.state == State.DELETED:
+            result.entered_by = by  # reported anew: the new author answers for it
+        result.value, result.note, result.state = value, note, state
+        try:
+            with transaction.atomic():  # a first write that races another's: read it, then decide again
+                _write(result, by, now, comment=comment)
+        except IntegrityError:
+            if result.pk is not None or not _locked(target, unit, period):
+                raise
+            continue
+        return result
 
 
 @transaction.atomic
-def delete_result(result, *, by):
-    """Take ``result`` out of every figure from now on; figures as of earlier days keep it."""
-    result = Result.objects.select_for_update(of=("self",)).select_related("target", "unit").get(pk=result.pk)
+def delete_result(result, *, by, seen=None, permissions=None):
+    """Take ``result`` out of every figure from now on; figures as of earlier days keep it.
+
+    The same guards as ``record_result``: ``by`` may record the unit's results, a verified result is
+    the host's until it returns it, a closed month is closed; ``seen`` as there."""
+    result = Result.objects.select_for_update(of=("self",)).select_related("target", "unit", "entered_by").get(pk=result.pk)
+    if seen is not None and stamp(result) != seen:
+        raise Conflict(result)
     if result.state == State.DELETED:
         return result
+    permissions = _permissions(by, permissions)
+    if by is not None and not permissions.may_import(result.unit):
+        raise ValidationError(_("You may not record results for %(unit)s.") % {"unit": result.unit.name})
+    if by is not None and result.state == State.VERIFIED:
+        raise ValidationError({"state": _verified()})
     if ClosedMonth.objects.filter(period=result.period).exists():
         raise ValidationError({"period": _("%(month)s is closed for reporting; ask Strategy and Evaluation to reopen it.") % {
             "month": fiscal.format_month(result.period, get_language() or "th"),
@@ -329,20 +461,24 @@ def result_errors(*, target, unit, period, value, note="", closed, allocated, to
 
 
 @transaction.atomic
-def record_results(rows, by):
+def record_results(rows, by, permissions=None):
     """Write many results at once, all or nothing; return {"new": n, "changed": n, "unchanged": n}.
 
     ``rows`` are dicts with ``target`` (host loaded), ``unit``, ``period``, ``value`` (Decimal),
-    ``note`` and ``state`` (submitted by default). The same rules as :func:`record_result`
-    (``result_errors``), checked with the closed months and allocations read once; any broken rule
-    raises ``ValidationError`` {row index: messages} and saves nothing. Unchanged rows write
-    nothing; the others are inserted or updated in bulk with one ``ResultRevision`` each, ``by`` as
-    the author, the server's time as when. A constant number of queries whatever the number of rows.
+    ``note``, ``state`` (submitted by default; a user writes drafts or submissions, only the system
+    writes verified results) and, optionally, ``seen``: the row's ``stamp`` when it was checked. The
+    same rules as :func:`record_result` (``result_errors`` and the state machine), checked under the
+    rows' locks with the closed months and allocations read once; any broken rule, a result changed
+    since it was checked or first written meanwhile raises ``ValidationError`` {row index: messages}
+    and saves nothing. Unchanged rows write nothing; the others are inserted or updated in bulk with
+    one ``ResultRevision`` each, ``by`` as the author, the server's time as when. A constant number
+    of queries whatever the number of rows.
     """
     rows = list(rows)
     counts = {"new": 0, "changed": 0, "unchanged": 0}
     if not rows:
         return counts
+    permissions = _permissions(by, permissions)
     targets = {row["target"].pk for row in rows}
     periods = {fiscal.month_start(row["period"]) for row in rows}
     closed = set(ClosedMonth.objects.values_list("period", flat=True))
@@ -358,25 +494,31 @@ def record_results(rows, by):
         period, value = fiscal.month_start(row["period"]), _decimal(row["value"])
         note, state = row.get("note", "") or "", row.get("state", State.SUBMITTED)
         key = (target.pk, unit.pk, period)
+        result = current.get(key)
         problems = result_errors(
             target=target, unit=unit, period=period, value=value, note=note, closed=closed, allocated=allocated,
             today=today,
         )
-        if state not in State.values or state in (State.DELETED, State.RETURNED):
+        if state not in REPORTED and not (by is None and state == State.VERIFIED):
             problems["state"] = _("Choose a state: draft, submitted, verified or returned.")
+        elif row.get("seen") is not None and stamp(result) != row["seen"]:
+            problems["state"] = _("This result was changed by someone else after the file was checked; check the file again.")
+        elif leaves_alone(result, value, note, state):
+            counts["unchanged"] += 1
+            continue
+        elif state in REPORTED and (error := change_error(
+            result, target=target, unit=unit, value=value, note=note, state=state, by=by, permissions=permissions,
+        )):
+            problems["state"] = error
         if key in seen:
             problems["unit"] = _("This result is given twice.")
         seen.add(key)
         if problems:
             errors[index] = list(problems.values())
             continue
-        result = current.get(key)
-        if result is not None and (result.value, result.note, result.state) == (value, note, state):
-            counts["unchanged"] += 1
-            continue
         if result is None:
             result = Result(target=target, unit=unit, period=period, entered_by=by, entered_at=now)
-            created.append(result)
+            created.append((index, result))
         else:
             if result.state == State.DELETED:
                 result.entered_by = by
@@ -387,7 +529,20 @@ def record_results(rows, by):
     if errors:
         raise ValidationError(errors)
     bump()  # bulk writes send no signals: the cached pages learn of them here
-    Result.objects.bulk_create(created, batch_size=2000)
+    try:
+        with transaction.atomic():
+            Result.objects.bulk_create([result for _index, result in created], batch_size=2000)
+    except IntegrityError:
+        # Another writer recorded some of the new results since they were locked: say which.
+        raced = {
+            (r.target_id, r.unit_id, r.period)
+            for r in Result.objects.filter(target__in=targets, period__in=periods).order_by()
+        }
+        raise ValidationError({
+            index: [_("Someone else recorded this result meanwhile; check the file again.")]
+            for index, result in created if (result.target_id, result.unit_id, result.period) in raced
+        } or {0: [_("Someone else recorded this result meanwhile; check the file again.")]}) from None
+    created = [result for _index, result in created]
     _update_results(changed)
     _insert_revisions(created + changed, by, now)
     counts["new"], counts["changed"] = len(created), len(changed)

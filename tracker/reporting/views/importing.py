@@ -82,6 +82,13 @@ def import_results(request):
         request.session.pop(SESSION_KEY, None)
         return render(request, "reporting/import.html", context, status=400)
 
+    if request.POST.get("action") == "confirm" and request.POST.get("plan") != plan.fingerprint:
+        # Someone recorded some of these results since the preview: show the preview as it is now.
+        context["error"] = _("Some of these results were changed by someone else since you checked the file. "
+                             "Nothing was imported: look at the preview again and confirm it.")
+        context["digest"] = _keep(request, name, data)
+        return render(request, "reporting/import.html", context, status=409)
+
     if request.POST.get("action") == "confirm":
         try:
             counts = importing.commit(plan, request.user)

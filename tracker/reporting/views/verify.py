@@ -24,18 +24,12 @@ from django.utils.translation import ngettext
 from tracker.lib import fiscal
 from tracker.org.models import Unit
 from tracker.org.permissions import permissions_for
-from tracker.reporting.grid import stamp
 from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
-from tracker.targets.recording import record_result
+from tracker.targets.recording import REVIEWS, authors, record_result, stamp
 
 State = Result.State
 LEAVE, VERIFY, RETURN = "leave", "verify", "return"
-# What a verifier may do with a result in each state; the others have nothing to verify.
-CHOICES = {
-    State.SUBMITTED: (VERIFY, RETURN),
-    State.VERIFIED: (RETURN,),
-    State.RETURNED: (VERIFY,),
-}
+MAKES = {VERIFY: State.VERIFIED, RETURN: State.RETURNED}
 
 
 @dataclass
@@ -50,6 +44,7 @@ class Row:
     error: str = ""
     conflict: bool = False
     seen_revision: ResultRevision | None = None  # what the page showed, when the reporter changed it since
+    own: bool = False  # entered or last changed by the verifier: someone else verifies it
 
     @property
     def key(self):
@@ -61,7 +56,9 @@ class Row:
 
     @property
     def choices(self):
-        return CHOICES.get(self.state, ())
+        """What the verifier may do with the result: the recording's state machine, less verifying their own."""
+        allowed = REVIEWS.get(self.state, ())
+        return tuple(c for c, state in MAKES.items() if state in allowed and not (c == VERIFY and self.own))
 
     @property
     def last_change(self):
@@ -83,7 +80,7 @@ class VerificationSheet:
     """A target's month as its verifiers see it: one row per unit that may report on it."""
 
     def __init__(self, target, month, permissions, today=None):
-        self.target, self.month = target, month
+        self.target, self.month, self.permissions = target, month, permissions
         today = today or datetime.date.today()
         self.closed = ClosedMonth.objects.filter(period=month).first()
         self.begun = month <= fiscal.month_start(today)
@@ -104,13 +101,15 @@ class VerificationSheet:
         self.history = history = defaultdict(list)
         for revision in ResultRevision.objects.history_for(target=target, period=self.month, limit=None):
             history[revision.result_id].append(revision)
+        user = self.permissions.user
+        written = authors(self.stored.values()) if user.is_authenticated else {}
         rows = []
         for unit, allocation in units:
             result = _visible(self.stored.get(unit.pk))
             rows.append(Row(
                 unit=unit, allocation=allocation, result=result,
                 history=history.get(result.pk, []) if result else [],
-                seen=stamp(result),
+                seen=stamp(result), own=result is not None and user.pk in written.get(result.pk, ()),
             ))
         return rows
 
@@ -158,7 +157,7 @@ class VerificationSheet:
                 now = _visible(current.get(row.unit.pk))
                 seen = data.get(f"seen-{row.key}", "")
                 choice = row.choice
-                pending = (now is not None and now.state == State.SUBMITTED) or stamp(now) != seen
+                pending = (now is not None and now.state == State.SUBMITTED and not row.own) or stamp(now) != seen
                 if choice == LEAVE and verify_all and pending:
                     choice = VERIFY
                 if choice == LEAVE:
@@ -169,14 +168,14 @@ class VerificationSheet:
                 if choice == RETURN and not row.reason:
                     row.error = _("Give the reason for returning, so that the reporter can correct it.")
                     continue
-                if now is None or choice not in CHOICES.get(now.state, ()):
+                if now is None:
                     row.error = _("This choice does not apply to a result in this state; choose again.")
                     continue
                 try:
                     record_result(
                         target=self.target, unit=row.unit, period=self.month, value=now.value, note=now.note,
-                        state=State.VERIFIED if choice == VERIFY else State.RETURNED,
-                        comment=row.reason if choice == RETURN else "", by=by,
+                        state=MAKES[choice], comment=row.reason if choice == RETURN else "", by=by, seen=seen,
+                        permissions=self.permissions,
                     )
                     done[choice] += 1
                 except ValidationError as error:
