@@ -158,6 +158,7 @@ def make_history(monkeypatch, clock):
     figures "as of" read."""
     coordinator = person("backup-coordinator", ("SED", Role.COORDINATOR))
     reporter = person("backup-reporter", ("1001", Role.REPORTER))
+    verifier = person("backup-verifier", ("ENV", Role.VERIFIER))
     trees, points = Target.objects.get(code="ENV-TREES"), Target.objects.get(code="ENV-WASTE-POINTS")
     june = datetime.date(2024, 6, 1)
     phra_nakhon, dusit = District.objects.get(code="1001"), District.objects.get(code="1002")
@@ -169,7 +170,7 @@ def make_history(monkeypatch, clock):
                                  coordinator)
     clock(2024, 6, 20, 9)
     recording.record_result(target=trees, unit=phra_nakhon, period=june, value="150", by=reporter, note="corrected")
-    recording.record_result(target=trees, unit=phra_nakhon, period=june, value="150", by=coordinator, note="corrected",
+    recording.record_result(target=trees, unit=phra_nakhon, period=june, value="150", by=verifier, note="corrected",
                             state=Result.State.VERIFIED)
     recording.delete_result(Result.objects.get(target=trees, unit=dusit, period=june), by=coordinator)
     project = Project.objects.filter(unit__code="ENV").order_by("code").first()
@@ -365,6 +366,10 @@ def test_the_admin_says_a_unit_named_in_history_cannot_be_deleted(admin_client, 
 @pytestmark_db
 def test_deleting_a_result_in_the_admin_is_recorded_not_refused(admin_client, reopened_months):
     result = Result.objects.get(target__code="ENV-TREES", unit__code="1001", period=datetime.date(2024, 5, 1))
+    recording.record_result(  # the host returns it first: a verified result is not deleted
+        target=result.target, unit=result.unit, period=result.period, value=result.value, note=result.note,
+        state=Result.State.RETURNED, comment="ลบ", by=person("verifier-env", ("ENV", Role.VERIFIER)),
+    )
     url = reverse("admin:targets_result_delete", args=[result.pk])
     html = admin_client.get(url).content.decode()
     assert "protected related objects" not in html

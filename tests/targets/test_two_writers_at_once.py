@@ -6,6 +6,10 @@ Each race is run many times on the demo data (loaded here: a transactional test 
 empty database). SQLite serialises whole-database writes and shares no rows between threads' in-memory
 connections, so the races are run on PostgreSQL only; the same guards without the timing are tested
 on both databases in test_recording.py and test_import.py.
+
+The file is named to run after the other transactional tests of ``tests/targets`` (pytest-django runs
+them after the rest, in collection order): it flushes the database when it ends, and
+``test_standings.py`` reads the session's demo data.
 """
 import datetime
 import threading
