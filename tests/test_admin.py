@@ -21,11 +21,10 @@ INLINE_ONLY = {ResultRevision, Profile}  # read-only history, shown on each resu
 
 
 def our_models():
-    # Historical* models (django-simple-history) are shown by their model's "History" page; the
-    # standings (not Django's table) are PostgreSQL's bookkeeping of the results, like an index.
+    # Historical* models (django-simple-history) are shown by their model's "History" page.
     return [
         m for label in OUR_APPS for m in apps.get_app_config(label).get_models()
-        if not m._meta.proxy and m._meta.managed and not m.__name__.startswith("Historical")
+        if not m._meta.proxy and not m.__name__.startswith("Historical")
     ]
 
 

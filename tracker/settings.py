@@ -138,15 +138,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 70 ms query. Off for our connections; PG_JIT=on turns it back on.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit={os.getenv('PG_JIT', 'off')}"
 
-# The pages' hot queries (tracker.lib.prepared) run as PostgreSQL prepared statements, parsed and
-# planned once per connection. Off behind a pooler that hands one connection to several clients
-# (PgBouncer in transaction mode): a statement prepared by one would be missing for the next.
-DB_PREPARED_STATEMENTS = envbool("DB_PREPARED_STATEMENTS", "1")
-
-# The standings (tracker.targets.models.Standing) are kept by PostgreSQL's triggers: Django reads
-# them but neither migrates, dumps nor loads them.
-DATABASE_ROUTERS = ["tracker.targets.routers.KeptByTheDatabase"]
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Computed pages are cached, keyed by the data version every write advances (tracker/caching):

@@ -48,11 +48,7 @@ def demo_snapshot(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not Target.objects.exists():
             call_command("loaddata", "reference", "demo_meeting_2567", verbosity=0)
-        # Not the standings (not Django's table): PostgreSQL's triggers make them as the results load.
-        models = [
-            model for label in OUR_APPS for model in apps.get_app_config(label).get_models()
-            if not model._meta.proxy and model._meta.managed
-        ]
+        models = [model for label in OUR_APPS for model in apps.get_app_config(label).get_models() if not model._meta.proxy]
         return serializers.serialize("json", chain.from_iterable(m._default_manager.order_by("pk") for m in models))
 
 

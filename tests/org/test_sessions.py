@@ -1,6 +1,5 @@
 """A signed-in person's responses are private and their session ends when they are idle; a
 bureau's verifiers read only their own targets' rows of a unit's report grid."""
-import re
 
 import pytest
 from django.contrib.auth import get_user_model

@@ -3,7 +3,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
@@ -153,13 +152,9 @@ def test_ranks_are_best_first_with_ties_shared(figures):
     assert min(u.rank for u in collection.districts if u.result < 100) == 32
 
 
-# On PostgreSQL one query more for today: whether the standings stand for it (``Standing.objects.stand_for``).
-STANDINGS_CHECK = 1 if connection.vendor == "postgresql" else 0
-
-
 def test_whole_bureau_in_constant_queries(django_assert_num_queries, meeting_day):
     targets = list(Target.objects.for_pages())
-    with django_assert_num_queries(5 + STANDINGS_CHECK):
+    with django_assert_num_queries(5):
         progress.compute(targets, datetime.date.today())
     with django_assert_num_queries(6):  # a past day reads the targets as they stood then
         progress.compute(targets, meeting_day)

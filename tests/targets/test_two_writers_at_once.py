@@ -7,9 +7,7 @@ empty database). SQLite serialises whole-database writes and shares no rows betw
 connections, so the races are run on PostgreSQL only; the same guards without the timing are tested
 on both databases in test_recording.py and test_import.py.
 
-The file is named to run after the other transactional tests of ``tests/targets`` (pytest-django runs
-them after the rest, in collection order): it flushes the database when it ends, and
-``test_standings.py`` reads the session's demo data.
+It flushes the database when it ends (pytest-django runs transactional tests after the rest).
 """
 import datetime
 import threading

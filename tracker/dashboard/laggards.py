@@ -5,11 +5,7 @@ and reads what the chosen districts reported in their last months in one query.
 """
 from dataclasses import dataclass, field
 
-from django.db.models import DateField
-
 from tracker.lib import fiscal
-from tracker.lib.expressions import among_values
-from tracker.lib.prepared import DAY, DAYS, ID, IDS, Prepared
 from tracker.targets import progress
 from tracker.targets.progress import Band
 
@@ -21,12 +17,10 @@ def _months_reported(day, target, units, months):
     """What ``units`` reported on ``target`` in ``months``, counted as of ``day``: value and note."""
     return (
         progress.counted_results(day)
-        .filter(among_values("unit", units), among_values("period", months, base=DateField()), target=target)
+        .filter(unit__in=units, period__in=months, target=target)
         .values_list("unit", "period", "value_then", "note")
     )
 
-
-MONTHS_REPORTED = Prepared(_months_reported, day=DAY, target=ID, units=IDS, months=DAYS)
 
 
 def lagging_tail(figure):
@@ -77,9 +71,7 @@ def laggards(figure, shown=LAGGARDS_SHOWN):
     if rows:
         reported = {
             (unit, period): (value, note)
-            for unit, period, value, note in MONTHS_REPORTED.rows(
-                day=figure.as_of, target=target.pk, units=[r.unit.unit.pk for r in rows], months=months,
-            )
+            for unit, period, value, note in _months_reported(figure.as_of, target.pk, [r.unit.unit.pk for r in rows], months)
         }
         for row in rows:
             mine = [reported.get((row.unit.unit.pk, m), (None, "")) for m in months]

@@ -22,7 +22,6 @@ from tracker.dashboard.forms import DistrictTableFilter, OverviewFilter, read_as
 from tracker.dashboard.laggards import laggards, lagging_tail
 from tracker.dashboard.tables import DistrictProgressTable, OkrTable, PageSizePaginator, ProjectTable
 from tracker.lib import fiscal
-from tracker.lib.prepared import CODE, Prepared
 from tracker.meetings.models import Action, Meeting
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
@@ -34,9 +33,9 @@ from tracker.targets.progress import Band
 
 HISTORY_SHOWN = 50
 
-# The pages' model queries, their SQL built once per process (tracker.lib.prepared).
-DISTRICTS = Prepared(lambda: District.objects.select_related("zone"))
-FAMILY = Prepared(lambda code: Target.objects.for_pages().family(code).order_by(), code=CODE)
+
+def _districts():
+    return list(District.objects.select_related("zone"))
 
 
 def _keep(form, as_of, since_choice=None):
@@ -113,7 +112,7 @@ def bureau(request, code):
     as_of, fy, form = read_as_of(request)
     fy = fy or Target.objects.filter(host=host).year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(host=host, fiscal_year=fy))
-    districts = DISTRICTS.objects()
+    districts = _districts()
     figures = progress.compute(targets, as_of, districts=districts)
     okrs = Okr.objects.summary_by_unit([host], as_of=as_of, fiscal_year=fy).get(host.pk, {"okrs": 0, "bound": 0})
     projects = Project.objects.summary_by_unit([host], as_of=as_of).get(host.pk, {})
@@ -169,13 +168,13 @@ def target(request, code):
     # The target and its sub-targets in one query.
     # Sorted here as the targets' default ordering would (by host, place, code): ordered by the
     # host's code in SQL, the query took twice as long to build.
-    family = sorted(FAMILY.objects(code=code), key=lambda t: (t.host.code, t.sort_order, t.code))
+    family = sorted(Target.objects.for_pages().family(code).order_by(), key=lambda t: (t.host.code, t.sort_order, t.code))
     item = next((t for t in family if t.code == code), None)
     if item is None:
         raise Http404(code)
     family = [item, *(t for t in family if t is not item)]
     as_of, _fy, form = read_as_of(request)
-    districts = DISTRICTS.objects()
+    districts = _districts()
     figures = progress.compute(family, as_of, districts=districts)
     figure = figures[item.pk]
 
@@ -254,7 +253,7 @@ def district(request, code):
     as_of, fy, form = read_as_of(request)
     fy = fy or Target.objects.year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(fiscal_year=fy))
-    districts = DISTRICTS.objects()
+    districts = _districts()
     figures = progress.compute(targets, as_of, districts=districts, monthly=False)
     months = [m for m in fiscal.fiscal_months(fy) if m <= as_of]
     values = progress.unit_months(office, targets, as_of)

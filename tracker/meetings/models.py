@@ -19,7 +19,6 @@ from simple_history.models import HistoricalRecords
 
 from tracker.lib.bilingual import in_active_language
 from tracker.lib.limits import plausible_day, text_within
-from tracker.lib.prepared import DAY, ID, Prepared
 from tracker.org.models import Unit
 from tracker.targets.models import Target
 
@@ -45,15 +44,10 @@ class MeetingQuerySet(models.QuerySet):
         """The latest meeting held on or before ``day`` (of ``host`` if given), or None."""
         if self.query.has_filters():
             raise TypeError("Meeting.objects.latest_held(day, host): narrow it with its arguments, not a filter before.")
-        found = LATEST_HELD.objects(by_host=host is not None, day=day, host=getattr(host, "pk", host))
-        return found[0] if found else None
-
-
-def _latest_held(by_host, day, host):
-    meetings = Meeting.objects.filter(date__lte=day)
-    if by_host:
-        meetings = meetings.filter(host=host)
-    return meetings.order_by("-date", "-pk").select_related("host")[:1]
+        meetings = self.filter(date__lte=day)
+        if host is not None:
+            meetings = meetings.filter(host=host)
+        return meetings.order_by("-date", "-pk").select_related("host").first()
 
 
 class Meeting(models.Model):
@@ -269,5 +263,3 @@ class Action(models.Model):
     def state_on(self, day):
         return self.State.OPEN if self.closed_on is None or self.closed_on > day else self.State(self.state)
 
-
-LATEST_HELD = Prepared(_latest_held, day=DAY, host=ID)

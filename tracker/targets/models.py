@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When, Window
 from django.db.models.functions import Coalesce, Lag, RowNumber
 from django.db.models.signals import pre_delete
@@ -22,7 +22,6 @@ from tracker.lib.bilingual import BilingualName, in_active_language
 from tracker.lib.converters import validate_code
 from tracker.lib.expressions import among, among_values, in_subquery
 from tracker.lib.limits import text_within
-from tracker.lib.prepared import COUNT, DAY, ID, IDS, MOMENT, MONTH, Prepared
 from tracker.org.models import PolicyDimension, Unit, refuse_deleting_what_history_names
 
 # A result's note (problems and obstacles) and a verifier's reason: a few paragraphs, not a file.
@@ -128,7 +127,7 @@ class TargetQuerySet(models.QuerySet):
         one as a copy carrying its values of that day."""
         targets = list(targets)
         then = {}
-        for pk, *values in TARGETS_THEN.rows(day=day, targets=[t.pk for t in targets]):
+        for pk, *values in _targets_then(day, [t.pk for t in targets]):
             then.setdefault(pk, values)  # the latest record by then comes first
         stood = []
         for target in targets:
@@ -574,68 +573,6 @@ class Result(models.Model):
         raise RuntimeError("Results are deleted through tracker.targets.recording.delete_result(), which keeps their history.")
 
 
-class StandingQuerySet(models.QuerySet):
-    def stand_for(self, day):
-        """Whether the standings are the figures' unit rows as of the end of ``day``: on PostgreSQL
-        (where triggers keep them), for today or a later day, when no result was entered or changed
-        after that day, nor is for a later month. Then every result counts as it is now, as the
-        standings sum it. Three index reads (the latest of each); none for an earlier day, whose
-        figures (nearly always from before some change) count the results as they stood."""
-        if connections[self.db].vendor != "postgresql" or day < timezone.localdate():
-            return False
-        latest = self.aggregate(
-            period=models.Max("any_last_period"), entered=models.Max("any_last_entered"),
-            updated=models.Max("any_last_updated"),
-        )
-        if latest["period"] is None:  # no result at all
-            return True
-        end = fiscal.end_of_day(day)
-        return latest["period"] <= fiscal.month_start(day) and latest["entered"] < end and latest["updated"] < end
-
-    def counted(self):
-        """The standings of units with a result that counts (submitted or verified)."""
-        return self.filter(last_period__isnull=False)
-
-
-class Standing(models.Model):
-    """Where each unit's results of a target stand now: the sums and levels the figures read of its
-    counted results (submitted or verified), with the latest month, entry and change of any of them.
-
-    Kept by PostgreSQL itself: triggers on the results table work out again the standings of the
-    (target, unit) pairs that every insert, update, deletion or truncation touches, whichever way
-    it came (the recording functions, an import in bulk, ``loaddata``, SQL by hand), in the same
-    transaction; two writers of one pair take turns (migration ``0010_standings``). The table is
-    not Django's (``managed = False``): it is the database's bookkeeping, like an index, left out of
-    ``dumpdata`` and made again by the triggers on loading. On SQLite there is none, and the
-    figures always count the results.
-
-    Figures as of a day after every result's last entry and change — today's, nearly always —
-    read these 10,000 rows (city scale) instead of summing 120,000 results
-    (``tracker.targets.progress``); ``tests/targets/test_standings.py`` checks them against a count.
-    """
-
-    target = models.ForeignKey(Target, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    # Of the counted results (all null when none counts).
-    total = models.DecimalField(max_digits=30, decimal_places=3, null=True)
-    unverified = models.DecimalField(max_digits=30, decimal_places=3, null=True)  # of ``total``: submitted
-    first_value = models.DecimalField(max_digits=14, decimal_places=3, null=True)  # the earliest month's
-    latest_value = models.DecimalField(max_digits=14, decimal_places=3, null=True)  # the latest month's
-    latest_state = models.CharField(max_length=20, null=True)
-    last_period = models.DateField(null=True)
-    last_entered = models.DateTimeField(null=True)
-    # Of every result of the pair, whatever its state: up to when the standing holds.
-    any_last_period = models.DateField(null=True)
-    any_last_entered = models.DateTimeField(null=True)
-    any_last_updated = models.DateTimeField(null=True)
-
-    objects = StandingQuerySet.as_manager()
-
-    class Meta:
-        managed = False
-        db_table = "targets_standing"
-
-
 class ResultRevisionQuerySet(models.QuerySet):
     def get_by_natural_key(self, target_code, unit_code, period, changed_at):
         return self.get(
@@ -654,7 +591,7 @@ class ResultRevisionQuerySet(models.QuerySet):
         taken, so a submitted value follows the last public one, never a draft.
 
         A list, in two queries (one when nothing matches): the windows over the narrow revision rows
-        alone (no join, no wide sort; its SQL built once per process, ``HISTORY_WINDOWS``), then the
+        alone (no join, no wide sort), then the
         chosen revisions with their result and author (one query joining all of them for every
         matching revision took twice as long). Each result's target and unit are the objects given
         (``target``, ``unit``, and ``units``: units the caller already holds); any other is read in
@@ -665,16 +602,18 @@ class ResultRevisionQuerySet(models.QuerySet):
         many = isinstance(target, (list, tuple, set, models.QuerySet))
         targets = list(target) if many else [target] if target is not None else []
         windows = {
-            pk: rest for pk, *rest in HISTORY_WINDOWS.rows(
-                by_target=target is not None, by_unit=unit is not None, by_period=period is not None,
-                by_since=since is not None, by_day=as_of is not None, limited=limit is not None,
-                targets=[getattr(t, "pk", t) for t in targets], unit=getattr(unit, "pk", unit),
-                period=fiscal.month_start(period) if period is not None else None, since=since, day=as_of, limit=limit,
+            pk: rest for pk, *rest in _history_windows(
+                targets=[getattr(t, "pk", t) for t in targets] if target is not None else None,
+                unit=getattr(unit, "pk", unit), period=fiscal.month_start(period) if period is not None else None,
+                since=since, day=as_of, limit=limit,
             )
         }
         if not windows:
             return []
-        chosen = CHOSEN_REVISIONS.objects(ids=list(windows))
+        chosen = list(
+            ResultRevision.objects.filter(among_values("pk", list(windows))).select_related("changed_by", "result")
+            .order_by("-changed_at", "-pk")
+        )
         known_targets = {t.pk: t for t in targets if isinstance(t, Target)}
         known_units = {u.pk: u for u in (*units, unit) if isinstance(u, Unit)}
         missing_targets = {r.result.target_id for r in chosen} - set(known_targets)
@@ -690,22 +629,23 @@ class ResultRevisionQuerySet(models.QuerySet):
         return chosen
 
 
-def _history_windows(by_target, by_unit, by_period, by_since, by_day, limited, targets, unit, period, since, day, limit):
-    """The revisions of ``history_for`` with their windows: (id, previous value, previous state, total)."""
+def _history_windows(targets, unit, period, since, day, limit):
+    """The revisions of ``history_for`` with their windows: (id, previous value, previous state, total);
+    each argument None where the history is not narrowed by it."""
     revisions = ResultRevision.objects.order_by().exclude(state=Result.State.DRAFT)
     # The results are chosen first, by their own indexes, and their revisions then read by
     # result id (``in_subquery``). Joined, the planner may walk every result in id order to meet
     # a few revisions (70–150 ms at city scale, where most results have no revision).
     results = Result.objects.order_by()
-    if by_target:
+    if targets is not None:
         results = results.filter(among_values("target", targets))
-    if by_unit:
+    if unit is not None:
         results = results.filter(unit=unit)
-    if by_period:
+    if period is not None:
         results = results.filter(period=period)
-    if by_target or by_unit or by_period:
+    if targets is not None or unit is not None or period is not None:
         revisions = in_subquery(revisions, "result", results.values("pk"))
-    if by_day:
+    if day is not None:
         revisions = revisions.filter(changed_at__lt=fiscal.end_of_day(day))
     # ``since`` cannot be a WHERE on ``changed_at``: the first change after it would lose its
     # previous value. It counts the revisions since, and keeps as many of the newest.
@@ -714,9 +654,9 @@ def _history_windows(by_target, by_unit, by_period, by_since, by_day, limited, t
         previous_value=Window(Lag("value"), **per_result),
         previous_state=Window(Lag("state"), **per_result),
         position=Window(RowNumber(), order_by=[F("changed_at").desc(), F("pk").desc()]),
-        total=Window(Count("pk", filter=Q(changed_at__gte=since) if by_since else None)),
+        total=Window(Count("pk", filter=Q(changed_at__gte=since) if since is not None else None)),
     ).filter(position__lte=F("total"))
-    if limited:
+    if limit is not None:
         revisions = revisions.filter(position__lte=limit)
     return revisions.values_list("pk", "previous_value", "previous_state", "total")
 
@@ -787,9 +727,6 @@ class ResultRevision(models.Model):
     natural_key.dependencies = ["targets.result"]
 
 
-HISTORY_WINDOWS = Prepared(_history_windows, targets=IDS, unit=ID, period=MONTH, since=MOMENT, day=DAY, limit=COUNT)
-
-
 def _targets_then(day, targets):
     """The history records of ``targets`` made by the end of ``day``, latest first for each target:
     (id, *FIGURE_FIELDS) (``TargetQuerySet.as_they_stood``)."""
@@ -797,10 +734,3 @@ def _targets_then(day, targets):
         Target.history.model.objects.filter(among_values("id", targets), history_date__lt=fiscal.end_of_day(day))
         .exclude(history_type="-").order_by("id", "-history_date", "-history_id").values_list("id", *Target.FIGURE_FIELDS)
     )
-
-
-TARGETS_THEN = Prepared(_targets_then, day=DAY, targets=IDS)
-CHOSEN_REVISIONS = Prepared(
-    lambda ids: ResultRevision.objects.filter(among_values("pk", ids)).select_related("changed_by", "result").order_by("-changed_at", "-pk"),
-    ids=IDS,
-)

@@ -41,7 +41,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Avg, F, Max, Q, Sum, Window
 from django.db.models.functions import FirstValue
 from django.utils import timezone
@@ -49,9 +49,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.lib import fiscal
 from tracker.lib.expressions import among_values
-from tracker.lib.prepared import DAY, IDS, Prepared, execute, statement_name
 from tracker.org.models import Unit
-from tracker.targets.models import Allocation, Result, Standing, Target
+from tracker.targets.models import Allocation, Result, Target
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -237,8 +236,6 @@ def _counted_of(day, targets):
     return counted_results(day).filter(among_values("target", targets))
 
 
-# The figures' queries, their SQL built once per process (``tracker.lib.prepared``).
-
 def _per_unit(day, targets):
     """Each unit's total of each target, its unverified part, last period and last time entered."""
     return _counted_of(day, targets).values("target", "unit").annotate(
@@ -280,37 +277,6 @@ def _allocations(targets):
     return Allocation.objects.filter(among_values("target", targets)).order_by().values_list("target", "unit", "value")
 
 
-def _standings(targets):
-    return Standing.objects.counted().filter(among_values("target", targets)).order_by()
-
-
-PER_UNIT = Prepared(_per_unit, day=DAY, targets=IDS)
-LEVELS = Prepared(_levels, day=DAY, targets=IDS)
-# The same rows, where they stand now (``Standing``): for a day after every result's last change.
-STANDING_TOTALS = Prepared(
-    lambda targets: _standings(targets).values_list("target", "unit", "total", "unverified", "last_period", "last_entered"),
-    targets=IDS,
-)
-STANDING_LEVELS = Prepared(
-    lambda targets: _standings(targets).values_list(
-        "target", "unit", "first_value", "latest_value", "latest_state", "last_period", "last_entered",
-    ),
-    targets=IDS,
-)
-MONTHLY = Prepared(_monthly, day=DAY, targets=IDS)
-ALLOCATIONS = Prepared(_allocations, targets=IDS)
-ALLOCATIONS_THEN = Prepared(lambda day, targets: Allocation.objects.as_of(day, targets=targets), day=DAY, targets=IDS)
-
-
-def _unit_sources(day):
-    """The queries of the units' totals (PER_UNIT's rows) and levels (LEVELS'), each with its
-    arguments besides ``targets``: the standings when they stand for ``day`` (nothing entered or
-    changed since, on PostgreSQL), else the results counted as of ``day``. The rows are the same."""
-    if Standing.objects.stand_for(day):
-        return (STANDING_TOTALS, {}), (STANDING_LEVELS, {})
-    return (PER_UNIT, {"day": day}), (LEVELS, {"day": day})
-
-
 def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
     """Progress of every target in ``targets`` as of the date ``as_of``: {target.pk: TargetProgress}.
 
@@ -320,9 +286,7 @@ def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
     (``TargetProgress.target`` is then the target as of that day). Pages that draw no monthly
     series pass ``monthly=False`` to skip that query; their figures then have empty ``months``.
     Pages that show only each target's totals, status and band counts pass ``unit_rows=False``: the
-    figures are the same, without their per-unit rows (``units`` empty, nothing ranked); on
-    PostgreSQL the database then sums them and counts the bands itself (``_summed_in_database``, one
-    query instead of four, 200 rows instead of 10,000 for the overview at city scale).
+    figures are the same, without their per-unit rows (``units`` empty, nothing ranked).
     """
     targets = list(targets)
     if not targets:
@@ -331,46 +295,30 @@ def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
     if past:
         targets = Target.objects.as_they_stood(targets, as_of)
     ids = [t.pk for t in targets]
+    level_ids = [t.pk for t in targets if t.is_level]
+    cumulative_ids = [t.pk for t in targets if not t.is_level]
 
     by_month = defaultdict(dict)
     if monthly:
-        for target_id, period, total, mean in MONTHLY.rows(day=as_of, targets=ids):
+        for target_id, period, total, mean in _monthly(as_of, ids):
             by_month[target_id][period] = {"total": total, "mean": mean}
 
-    if not unit_rows and connection.vendor == "postgresql":
-        progress = _summed_in_database(targets, as_of, past, by_month if monthly else None)
-    else:
-        progress = _summed_here(targets, as_of, past, districts, by_month if monthly else None, unit_rows)
-    for target in targets:
-        if target.parent_id in progress:
-            progress[target.parent_id].children.append(progress[target.pk])
-    return progress
-
-
-def _summed_here(targets, as_of, past, districts, by_month, unit_rows):
-    """``compute``'s figures from each unit's row, summed in Python (the per-unit rows kept if ``unit_rows``)."""
-    ids = [t.pk for t in targets]
-    level_ids = [t.pk for t in targets if t.is_level]
-
     # {target: {unit: (total, unverified, last period, last entered)}}: totals of cumulative targets;
-    # of level targets (whose levels are never summed) only the last period and time, from LEVELS.
+    # of level targets (whose levels are never summed) only the last period and time, from _levels.
     per_unit = defaultdict(dict)
-    cumulative_ids = [t.pk for t in targets if not t.is_level]
-    (totals, totals_arguments), (levels, levels_arguments) = _unit_sources(as_of)
     if cumulative_ids:
-        for target_id, unit_id, *row in totals.rows(targets=cumulative_ids, **totals_arguments):
+        for target_id, unit_id, *row in _per_unit(as_of, cumulative_ids):
             per_unit[target_id][unit_id] = row
     latest, first = {}, {}
     if level_ids:
-        rows = levels.rows(targets=level_ids, **levels_arguments)
-        for target_id, unit_id, first_value, latest_value, latest_state, last_period, last_entered in rows:
+        for target_id, unit_id, first_value, latest_value, latest_state, last_period, last_entered in _levels(as_of, level_ids):
             latest[target_id, unit_id] = (latest_value, latest_state == Result.State.VERIFIED)
             first[target_id, unit_id] = first_value
             per_unit[target_id][unit_id] = (None, None, last_period, last_entered)
 
     allocations = defaultdict(dict)
     # A past day: each allocation as it stood then, from its history.
-    rows = ALLOCATIONS_THEN.rows(day=as_of, targets=ids) if past else ALLOCATIONS.rows(targets=ids)
+    rows = Allocation.objects.as_of(as_of, targets=ids) if past else _allocations(ids)
     for target_id, unit_id, value in rows:
         allocations[target_id][unit_id] = value
 
@@ -384,114 +332,16 @@ def _summed_here(targets, as_of, past, districts, by_month, unit_rows):
     units = {u.pk: u for u in units}
 
     district_ids = frozenset(pk for pk, unit in units.items() if unit.is_district)
-    return {
+    progress = {
         target.pk: _target_progress(
             target, as_of, units, per_unit[target.pk], latest, first, allocations[target.pk],
-            by_month[target.pk] if by_month is not None else None, district_ids, units_wanted=unit_rows,
+            by_month[target.pk] if monthly else None, district_ids, units_wanted=unit_rows,
         )
         for target in targets
     }
-
-
-# ``_summed_in_database``'s query: each unit's row (PER_UNIT's totals of the cumulative targets, LEVELS'
-# latest levels of the level ones) is kept if the unit may report on the target (the rule of
-# ``Target.reporting_error``), given its band (``band_for``: a percent is at or above a threshold
-# exactly when value × 100 is at or above threshold × goal, goals never being negative; no goal or
-# a goal of 0 has no percent), and counted with its target's others. The targets' values come in
-# as arrays, as they stood on the day (``Target.objects.as_they_stood``); the allocations from
-# ALLOCATIONS or ALLOCATIONS_THEN. One row per target.
-SUMMARY_SQL = """
-WITH t (id, host, carry, level, goal, low, high) AS (
-    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[], %s::boolean[], %s::numeric[], %s::numeric[], %s::numeric[])
-),
-a (target, unit, value) AS ({allocations}),
-u (target, unit, value, unverified, unverified_unit, first_value, last_period, last_entered) AS (
-    SELECT target, unit, total, unverified, COALESCE(unverified, 0) <> 0, NULL::numeric, last_period, last_entered
-    FROM ({per_unit}) AS p (target, unit, total, unverified, last_period, last_entered)
-    UNION ALL
-    SELECT target, unit, latest_value, NULL, latest_state <> %s, first_value, last_period, last_entered
-    FROM ({levels}) AS l (target, unit, first_value, latest_value, latest_state, last_period, last_entered)
-),
-counted AS (
-    SELECT u.*, a.unit IS NOT NULL AS allocated, t.low, t.high,
-           CASE WHEN t.level THEN COALESCE(a.value, t.goal) ELSE a.value END AS goal
-    FROM u JOIN t ON t.id = u.target LEFT JOIN a ON a.target = u.target AND a.unit = u.unit
-    WHERE CASE WHEN t.carry THEN u.unit = ANY(ARRAY(SELECT id FROM {units} WHERE kind = %s)) AND a.unit IS NOT NULL
-               ELSE u.unit = t.host OR a.unit IS NOT NULL END
-),
-banded AS (
-    SELECT counted.*, CASE WHEN goal IS NULL OR goal = 0 THEN 'none' WHEN value * 100 >= high * goal THEN 'high'
-                           WHEN value * 100 >= low * goal THEN 'middle' ELSE 'low' END AS band
-    FROM counted
-),
-per_target AS (
-    SELECT target, COUNT(*) AS reported, SUM(value) AS value_sum, SUM(unverified) AS unverified,
-           COUNT(*) FILTER (WHERE unverified_unit) AS unverified_units, SUM(first_value) AS first_sum,
-           COUNT(*) FILTER (WHERE band = 'high') AS high, COUNT(*) FILTER (WHERE band = 'middle') AS middle,
-           COUNT(*) FILTER (WHERE band = 'low') AS low, COUNT(*) FILTER (WHERE band = 'none') AS no_percent,
-           COUNT(*) FILTER (WHERE allocated) AS allocated_reported, MAX(last_period) AS last_period,
-           MAX(last_entered) AS last_entered
-    FROM banded GROUP BY target
-),
-shares AS (SELECT target, COUNT(*) AS allocations, SUM(value) AS allocated FROM a GROUP BY target)
-SELECT t.id, COALESCE(r.reported, 0), r.value_sum, r.unverified, COALESCE(r.unverified_units, 0), r.first_sum,
-       COALESCE(r.high, 0), COALESCE(r.middle, 0), COALESCE(r.low, 0), COALESCE(r.no_percent, 0),
-       COALESCE(r.allocated_reported, 0), r.last_period, r.last_entered, COALESCE(s.allocations, 0), s.allocated,
-       (SELECT COUNT(*) FROM {units} WHERE kind = %s)
-FROM t LEFT JOIN per_target r ON r.target = t.id LEFT JOIN shares s ON s.target = t.id
-"""
-
-
-# Its four texts (allocations now or then; units' rows from the standings or the results), prepared apart.
-SUMMARY_STATEMENT = {(past, standings): statement_name() for past in (False, True) for standings in (False, True)}
-
-
-def _summed_in_database(targets, as_of, past, by_month):
-    """``compute``'s figures without per-unit rows, each target's sums and band counts made by
-    PostgreSQL (``SUMMARY_SQL``) from the same queries ``_summed_here`` reads unit by unit: one
-    row per target comes back instead of one per unit (10,000 for the overview at city scale)."""
-    ids = [t.pk for t in targets]
-    cumulative_ids = [t.pk for t in targets if not t.is_level]
-    level_ids = [t.pk for t in targets if t.is_level]
-    allocations = ALLOCATIONS_THEN.sql(day=as_of, targets=ids) if past else ALLOCATIONS.sql(targets=ids)
-    (totals, totals_arguments), (levels, levels_arguments) = _unit_sources(as_of)
-    per_unit = totals.sql(targets=cumulative_ids, **totals_arguments)
-    levels = levels.sql(targets=level_ids, **levels_arguments)
-    units = connection.ops.quote_name(Unit._meta.db_table)
-    sql = SUMMARY_SQL.format(allocations=allocations[0], per_unit=per_unit[0], levels=levels[0], units=units)
-    columns = [
-        ids, [t.host_id for t in targets], [t.districts_carry for t in targets],
-        [t.is_level for t in targets], [t.target_value for t in targets], [t.band_low for t in targets],
-        [t.band_high for t in targets],
-    ]
-    params = [
-        *columns, *allocations[1], *per_unit[1], Result.State.VERIFIED.value, *levels[1], Unit.Kind.DISTRICT.value,
-        Unit.Kind.DISTRICT.value,
-    ]
-    with connection.cursor() as cursor:
-        execute(cursor, SUMMARY_STATEMENT[bool(past), totals is STANDING_TOTALS], sql, params)
-        rows = cursor.fetchall()
-    progress = {}
-    targets_by_pk = {t.pk: t for t in targets}
-    for row in rows:
-        (pk, reported, value_sum, unverified, unverified_units, first_sum, high, middle, low, none, allocated_reported,
-         last_period, last_entered, allocations_count, allocated, district_count) = row
-        target = targets_by_pk[pk]
-        # Units counted as not reported: of a target shared out to districts, every district without
-        # a counted row; otherwise every unit with an allocation and no counted row.
-        if target.districts_carry:
-            none += district_count - reported
-        else:
-            none += allocations_count - allocated_reported
-        counts = {Band.HIGH.value: high, Band.MIDDLE.value: middle, Band.LOW.value: low, Band.NONE.value: none}
-        first_wanted = target.is_level and target.baseline is None
-        progress[pk] = _figure(
-            target, as_of, reported=reported, result_sum=value_sum if value_sum is not None else ZERO,
-            unverified=unverified or ZERO, unverified_units=unverified_units,
-            first_sum=first_sum if first_wanted and first_sum is not None else ZERO,
-            first_count=reported if first_wanted else 0, allocated=allocated, counts=counts, units=[],
-            last_entered_at=last_entered, last_period=last_period, monthly=by_month[pk] if by_month is not None else None,
-        )
+    for target in targets:
+        if target.parent_id in progress:
+            progress[target.parent_id].children.append(progress[target.pk])
     return progress
 
 
@@ -567,7 +417,7 @@ def _figure(target, as_of, reported, result_sum, unverified, unverified_units, f
             counts, units, last_entered_at, last_period, monthly):
     """A target's ``TargetProgress`` from the sums over its counted units (``reported`` of them: their
     results' or latest levels' sum, the unverified part, their first levels' sum where they make
-    the baseline), however they were summed (``_target_progress`` in Python, ``_summaries`` in SQL)."""
+    the baseline), summed by ``_target_progress``."""
     level = target.is_level
     if level:
         # The city's level is the mean of the units' latest levels (levels are never summed).
