@@ -47,17 +47,96 @@ def test_an_unchanged_page_answers_304_to_its_etag(client):
     assert response.status_code == 304 and not response.content
 
 
-def test_a_write_is_seen_by_the_next_read(client, clock, reopened_months):
+def write_june(reporter, value, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the version advances once the write commits
+        record_result(target=Target.objects.get(code="ENV-TREES"), unit=Unit.objects.get(code="1001"),
+                      period=datetime.date(2024, 6, 1), value=value, by=reporter, state="submitted")
+
+
+def test_a_write_is_seen_by_the_next_read(client, clock, reopened_months, django_capture_on_commit_callbacks):
     clock(2024, 6, 20, 9)
     url = "/targets/ENV-TREES/"
     before = client.get(url)
-    assert "218,910" in before.content.decode()
-    reporter = person("reporter-1001", ("1001", Role.REPORTER))
-    record_result(target=Target.objects.get(code="ENV-TREES"), unit=Unit.objects.get(code="1001"),
-                  period=datetime.date(2024, 6, 1), value=1_000, by=reporter, state="submitted")
+    assert before.context["figure"].result == 218_910
+    write_june(person("reporter-1001", ("1001", Role.REPORTER)), 1_000, django_capture_on_commit_callbacks)
     after = client.get(url)
-    assert "219,910" in after.content.decode() and after["ETag"] != before["ETag"]
+    assert after.context["figure"].result == 219_910 and after["ETag"] != before["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+
+
+@pytest.mark.parametrize("url", PAGES[:4])
+def test_a_page_as_of_an_earlier_day_is_kept_across_result_writes_and_is_what_it_would_be(
+    client, url, clock, reopened_months, settings, django_capture_on_commit_callbacks,
+):
+    clock(2024, 6, 20, 9)
+    reporter = person("reporter-1001", ("1001", Role.REPORTER))
+    past = url + "?as_of=2024-06-07"
+    before = client.get(past)
+    write_june(reporter, 1_000, django_capture_on_commit_callbacks)
+    kept = client.get(past, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert kept.status_code == 304  # the same entry: the write changed nothing as of 7 June
+    settings.PAGE_CACHE_SECONDS = 0
+    assert client.get(past).content == before.content  # computed afresh: the same page
+
+
+def test_a_write_that_can_change_the_past_moves_the_pages_of_earlier_days(client, clock, django_capture_on_commit_callbacks):
+    clock(2024, 6, 20, 9)
+    past = "/targets/ENV-TREES/?as_of=2024-06-07"
+    before = client.get(past)
+    with django_capture_on_commit_callbacks(execute=True):
+        target = Target.objects.get(code="ENV-TREES")
+        target.name_en = "Street trees"
+        target.save()
+    after = client.get(past)
+    assert after["ETag"] != before["ETag"] and after.context["figure"].target.name_en == "Street trees"
+
+
+def test_an_unknown_parameter_makes_no_new_entry_and_does_not_reach_the_page(client, django_assert_max_num_queries):
+    first = client.get("/targets/ENV-TREES/?as_of=2024-06-07")
+    with django_assert_max_num_queries(1):  # the data version: the same entry
+        second = client.get("/targets/ENV-TREES/?utm_source=line&as_of=2024-06-07&x=%3Cb%3E")
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+
+
+def test_the_order_of_the_parameters_makes_no_new_entry(client, django_assert_max_num_queries):
+    first = client.get("/?as_of=2024-06-07&status=on_track")
+    with django_assert_max_num_queries(1):
+        second = client.get("/?status=on_track&as_of=2024-06-07")
+    assert second["ETag"] == first["ETag"]
+
+
+def test_a_page_being_computed_by_another_request_is_waited_for(client, monkeypatch, django_assert_max_num_queries):
+    from tracker.caching import pages
+
+    url = "/targets/ENV-TREES/?as_of=2024-06-07"
+    computed = client.get(url)
+    key = [k for k in cache._cache if "page:" in k][0].split(":", 2)[-1]  # LocMemCache: ":1:page:…"
+    kept = cache.get(key)
+    cache.delete(key)
+    cache.add(key + ":computing", 1)  # another request is computing it
+    naps = []
+
+    def nap(seconds):  # meanwhile, the other request stores it
+        naps.append(seconds)
+        cache.set(key, kept)
+
+    monkeypatch.setattr(pages.time, "sleep", nap)
+    with django_assert_max_num_queries(1):  # the data version: not computed a second time
+        waited = client.get(url)
+    assert waited.content == computed.content and naps == [pages.SINGLE_FLIGHT_POLL]
+
+
+def test_a_page_whose_other_computation_stored_nothing_is_computed(client, monkeypatch):
+    from tracker.caching import pages
+
+    url = "/targets/ENV-TREES/?as_of=2024-06-07"
+    computed = client.get(url)
+    key = [k for k in cache._cache if "page:" in k][0].split(":", 2)[-1]
+    cache.delete(key)
+    cache.add(key + ":computing", 1)
+    monkeypatch.setattr(pages.time, "sleep", lambda seconds: cache.delete(key + ":computing"))  # it gave up
+    again = client.get(url)
+    assert again.status_code == 200 and again.content == computed.content and cache.get(key) is not None
 
 
 def test_each_language_and_query_has_its_own_entry(client):

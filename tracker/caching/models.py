@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 class DataVersion(models.Model):
     value = models.BigIntegerField(_("version"), default=0)
+    # Of the pages as of an earlier day (``versions``): moved only by what can rewrite the past.
+    past = models.BigIntegerField(_("version of the past"), default=0)
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:

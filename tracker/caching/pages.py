@@ -1,32 +1,40 @@
 """Rendered public pages kept in the cache, keyed by the data version.
 
-``cached_page`` wraps a read-only view. For an anonymous GET it keys the response by the code's
-release fingerprint, the data version, the day (pages default to "as of today"), the language and the full path with its query
-string; a hit is served without computing or rendering anything, and a write (which advances the
-version) makes every earlier entry unreachable at once. Every such response carries an ETag of
-that key and ``Cache-Control: public, no-cache`` — a proxy or browser may keep it but must ask
-again each time, and gets a bodiless 304 while the data is unchanged — so nothing stale is ever
-served. Logged-in people's pages hold their own links and a CSRF token: they are neither cached
-nor shared (``private``).
+``cached_page(view, reads=(...))`` wraps a read-only view that reads the query parameters named in
+``reads``: the others are dropped before the view runs, so an unknown parameter neither reaches the
+page nor makes a new entry, and the parameters are put in one order. For an anonymous GET the
+response is keyed by the code's release fingerprint, the data version, the day, the language, the
+path and those parameters. A page as of today is keyed by the version every write advances; a page
+as of an earlier day (``?as_of=`` a day settled: ``versions.settled``) by the version of the past, which only what can
+rewrite the past advances (``versions``), so the reporting rush does not empty it. A hit is served
+without computing or rendering anything. One request computes a missing entry at a time; the others
+wait for it a moment (``SINGLE_FLIGHT_SECONDS``) rather than compute it again. Every such response
+carries an ETag of that key and ``Cache-Control: public, no-cache`` — a proxy or browser may keep it
+but must ask again each time, and gets a bodiless 304 while the data is unchanged — so nothing
+stale is ever served. Logged-in people's pages hold their own links and a CSRF token: they are
+neither cached nor shared (``private``).
 
 The cache is an accelerator, not a dependency: when it fails (Redis down, full, restarting), the
 page is computed and served uncached, and ``cache_outage`` logs the outage once per process — a
 warning when it begins, one line when the cache answers again — not once per request.
 """
+import datetime
 import functools
 import hashlib
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
-from tracker.caching.versions import current
+from tracker.caching.versions import current, settled
 
 logger = logging.getLogger(__name__)
 
@@ -83,9 +91,30 @@ def release():
     return digest.hexdigest()[:16]
 
 
+# How long a request waits for another that is computing the same page, and how often it looks.
+SINGLE_FLIGHT_SECONDS = 10
+SINGLE_FLIGHT_POLL = 0.05
+
+
+def _as_of_a_settled_day(request):
+    try:
+        return settled(datetime.date.fromisoformat(request.GET.get("as_of", "")))
+    except ValueError:
+        return False
+
+
 def page_key(request):
-    parts = [release(), str(current()), timezone.localdate().isoformat(), get_language() or "", request.get_full_path()]
+    value, past = current()
+    version = f"past {past}" if _as_of_a_settled_day(request) else f"now {value}"
+    parts = [release(), version, timezone.localdate().isoformat(), get_language() or "", request.get_full_path()]
     return "page:" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def _only(request, reads):
+    """``request`` with only the query parameters in ``reads``, in that order."""
+    query = urlencode([(name, value) for name in reads for value in request.GET.getlist(name)])
+    request.GET = QueryDict(query)
+    request.META["QUERY_STRING"] = query
 
 
 def _cacheable(request):
@@ -99,9 +128,76 @@ def _not_modified(request, etag):
     return etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
 
 
-def cached_page(view):
+def _cache(operation, *args):
+    """A cache operation, or None when the cache fails (an outage, logged once)."""
+    try:
+        answer = operation(*args)
+    except CACHE_ERRORS as error:
+        cache_outage.failed(error)
+        raise _Down from error
+    cache_outage.worked()
+    return answer
+
+
+class _Down(Exception):
+    """The cache failed: the page is served uncached."""
+
+
+def _wait_for(key, lock):
+    """The entry another request is computing, when it is stored within ``SINGLE_FLIGHT_SECONDS``."""
+    deadline = time.monotonic() + SINGLE_FLIGHT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(SINGLE_FLIGHT_POLL)
+        kept = _cache(cache.get, key)
+        if kept is not None or _cache(cache.get, lock) is None:  # stored, or the other stored nothing
+            return kept
+    return None
+
+
+def _served(key, compute):
+    """(response, kept): the page for ``key`` from the cache (kept), or computed and stored when it
+    may be. One request computes a missing entry at a time (single flight)."""
+    lock, locked = key + ":computing", False
+    try:
+        kept = _cache(cache.get, key)
+        if kept is None:
+            locked = _cache(cache.add, lock, 1, SINGLE_FLIGHT_SECONDS)
+            if not locked:
+                kept = _wait_for(key, lock)
+    except _Down:
+        return compute(), False
+    if kept is not None:
+        status, headers, content = kept
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        return response, True
+    try:
+        response = compute()
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+            _cache(cache.set, key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+        if locked:
+            _cache(cache.delete, lock)
+    except _Down:
+        pass  # the lock expires by itself; not a second wait on a cache that has just failed
+    return response, False
+
+
+def _rendered(response):
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()  # a TemplateResponse (class-based views) renders lazily
+    return response
+
+
+def cached_page(view=None, *, reads=()):
+    """``view``, served from the cache for anonymous GETs; ``reads``: the query parameters it reads."""
+    if view is None:
+        return functools.partial(cached_page, reads=reads)
+
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        _only(request, reads)
         if not _cacheable(request):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
@@ -111,32 +207,9 @@ def cached_page(view):
         if _not_modified(request, etag):
             response = HttpResponseNotModified()
         else:
-            try:
-                kept = cache.get(key)
-            except CACHE_ERRORS as error:
-                cache_outage.failed(error)
-                kept, reachable = None, False
-            else:
-                cache_outage.worked()
-                reachable = True
-            if kept is not None:
-                status, headers, content = kept
-                response = HttpResponse(content, status=status)
-                for name, value in headers:
-                    response[name] = value
-            else:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()  # a TemplateResponse (class-based views) renders lazily
-                if response.status_code == 200 and not response.streaming and not response.cookies:
-                    headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
-                    if reachable:  # not a second wait on a cache that has just failed
-                        try:
-                            cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
-                        except CACHE_ERRORS as error:
-                            cache_outage.failed(error)
-                else:
-                    return response
+            response, kept = _served(key, lambda: _rendered(view(request, *args, **kwargs)))
+            if not kept and (response.status_code != 200 or response.streaming or response.cookies):
+                return response
         response["ETag"] = etag
         # nginx (deploy/nginx) may store the page, already expired: it asks again every time, with
         # If-None-Match, and serves its copy on our 304. nginx never passes this header on.

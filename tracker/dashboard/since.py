@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import QueryDict
 
+from tracker.caching import figures as kept
 from tracker.dashboard.forms import SinceForm
 from tracker.lib import fiscal
 from tracker.meetings.agenda import Change
@@ -194,7 +195,7 @@ def compare(targets, figures, since, as_of, districts=None, who=True):
     if since is None or not targets:
         return {}
     # Only the earlier day's totals, status and band counts are compared: no per-unit rows.
-    before = progress.compute(targets, since.day, districts=districts, monthly=False, unit_rows=False)
+    before = kept.figures(targets, since.day, districts=districts, monthly=False, unit_rows=False)
     reported = reported_since(targets, since.day, as_of) if who else {}
     comparisons = {}
     for target in targets:

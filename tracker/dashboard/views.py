@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from tracker.caching import figures as kept
 from tracker.dashboard import charts, since, tilemap
 from tracker.dashboard.exports import DataExport
 from tracker.dashboard.filters import OkrFilter, ProjectFilter
@@ -83,7 +84,7 @@ def overview(request):
     targets = list(Target.objects.for_pages().filter(fiscal_year=fy))
     # The public overview shows each target's totals and band counts only; those who chase reports
     # also see each target's districts with an allocation (``_compliance_counts``).
-    figures = progress.compute(targets, as_of, monthly=False, unit_rows=request.user.is_authenticated)
+    figures = kept.figures(targets, as_of, monthly=False, unit_rows=request.user.is_authenticated)
     status_form = OverviewFilter(request.GET or None)
     status = status_form.cleaned_data["status"] if status_form.is_valid() else ""
 
@@ -113,7 +114,7 @@ def bureau(request, code):
     fy = fy or Target.objects.filter(host=host).year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(host=host, fiscal_year=fy))
     districts = _districts()
-    figures = progress.compute(targets, as_of, districts=districts)
+    figures = kept.figures(targets, as_of, districts=districts)
     okrs = Okr.objects.summary_by_unit([host], as_of=as_of, fiscal_year=fy).get(host.pk, {"okrs": 0, "bound": 0})
     projects = Project.objects.summary_by_unit([host], as_of=as_of).get(host.pk, {})
     shown = _tree([figures[t.pk] for t in targets])
@@ -175,7 +176,7 @@ def target(request, code):
     family = [item, *(t for t in family if t is not item)]
     as_of, _fy, form = read_as_of(request)
     districts = _districts()
-    figures = progress.compute(family, as_of, districts=districts)
+    figures = kept.figures(family, as_of, districts=districts)
     figure = figures[item.pk]
 
     table_filter = DistrictTableFilter(request.GET or None, target=figure.target, zones={d.zone for d in districts})
@@ -254,7 +255,7 @@ def district(request, code):
     fy = fy or Target.objects.year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(fiscal_year=fy))
     districts = _districts()
-    figures = progress.compute(targets, as_of, districts=districts, monthly=False)
+    figures = kept.figures(targets, as_of, districts=districts, monthly=False)
     months = [m for m in fiscal.fiscal_months(fy) if m <= as_of]
     values = progress.unit_months(office, targets, as_of)
     rows = []

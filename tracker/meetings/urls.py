@@ -7,10 +7,10 @@ from tracker.meetings import brief, views
 app_name = "meetings"
 
 urlpatterns = [
-    path("meetings/", cached_page(views.meeting_list), name="list"),
+    path("meetings/", cached_page(views.meeting_list, reads=("bureau",)), name="list"),
     path("meetings/new/", views.meeting_new, name="new"),
     path("meetings/<int:pk>/", cached_page(views.meeting_detail), name="meeting"),
-    path("meetings/<int:pk>/brief/", cached_page(brief.brief), name="brief"),
+    path("meetings/<int:pk>/brief/", cached_page(brief.brief, reads=("format",)), name="brief"),
     path("meetings/<int:pk>/brief.pdf", cached_page(brief.brief_pdf), name="brief_pdf"),
     path("meetings/<int:pk>/present/", cached_page(brief.present), name="present"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="edit"),

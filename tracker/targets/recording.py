@@ -22,10 +22,10 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracker.caching.versions import bump
 from tracker.lib import fiscal
 from tracker.org.permissions import permissions_for
 from tracker.targets.models import NOTE_LENGTH, Allocation, ClosedMonth, Result, ResultRevision, Target, note_error
+from tracker.targets.signals import written_in_bulk
 
 State = Result.State
 
@@ -340,7 +340,7 @@ def record_allocations(target, values, by):
         return 0
 
     now = timezone.now()
-    bump()  # bulk writes send no signals: the cached pages learn of them here
+    written_in_bulk.send(sender=Allocation)  # bulk writes send no post_save
     _keep_as_loaded(target, changed + deleted, before, now)
     if changed:
         bulk_update_with_history(changed, Allocation, ["value"], default_user=by, default_date=now)
@@ -528,7 +528,7 @@ def record_results(rows, by, permissions=None):
         result.verified_by, result.verified_at = (by, now) if state == State.VERIFIED else (None, None)
     if errors:
         raise ValidationError(errors)
-    bump()  # bulk writes send no signals: the cached pages learn of them here
+    written_in_bulk.send(sender=Result)  # bulk writes send no post_save
     try:
         with transaction.atomic():
             Result.objects.bulk_create([result for _index, result in created], batch_size=2000)
