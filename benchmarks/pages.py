@@ -25,6 +25,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
+from tracker.web.versions import bump  # noqa: E402
 from tracker.lib import fiscal  # noqa: E402
 from tracker.org.models import Unit  # noqa: E402
 from tracker.targets.models import Target  # noqa: E402
@@ -125,7 +126,9 @@ def main():
     print(f"database: {connection.vendor}; " + ", ".join(f"{t}: {n:,}" for t, n in counts.items()))
     print("cold: the page cache off (PAGE_CACHE_SECONDS=0), every request computed and rendered; warm: served")
     print("from the page cache (the first request fills it); ms: median (fastest) of --repeat requests")
-    print(f"{'page':<34} {'status':>6} {'cold ms':>16} {'queries':>8} {'warm ms':>8} {'raw SQL ms':>11}")
+    print("after write: the next request after a result is written (the data version advanced as a result write")
+    print("advances it: pages and figures as of today computed again, those of a settled day kept)")
+    print(f"{'page':<34} {'status':>6} {'cold ms':>16} {'queries':>8} {'warm ms':>8} {'after write':>11} {'raw SQL ms':>11}")
     client = Client()
     for name, url, sql, params in pages(as_of):
         with override_settings(PAGE_CACHE_SECONDS=0):
@@ -139,9 +142,11 @@ def main():
         cache.clear()
         client.get(url, secure=True)  # fills the page cache
         warm = median_ms(lambda: client.get(url, secure=True), args.repeat)
+        written = timings_ms(lambda: (bump(past=False), client.get(url, secure=True)), args.repeat)
         sql_ms = median_ms(sql_runner(sql, params), args.repeat)
         cold_text = f"{statistics.median(cold):.1f} ({min(cold):.1f})"
-        print(f"{name:<34} {response.status_code:>6} {cold_text:>16} {counter.count:>8} {warm:>8.1f} {sql_ms:>11.1f}")
+        print(f"{name:<34} {response.status_code:>6} {cold_text:>16} {counter.count:>8} {warm:>8.1f}"
+              f" {statistics.median(written):>11.1f} {sql_ms:>11.1f}")
 
 
 if __name__ == "__main__":

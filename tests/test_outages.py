@@ -75,13 +75,13 @@ def test_a_cache_outage_serves_the_pages_uncached_and_recovers(client, own_redis
     assert client.get("/healthz").json() == {"database": "ok", "cache": "ok"}
 
     kill()
-    caplog.set_level(logging.INFO, logger="tracker.caching.pages")
+    caplog.set_level(logging.INFO, logger="tracker.web.pages")
     pages = [client.get(url) for _ in range(3)]
     assert [page.status_code for page in pages] == [200, 200, 200]
     assert all(page.content == first.content for page in pages)  # computed again: the same figures
     health = client.get("/healthz")
     assert (health.status_code, health.json()) == (200, {"database": "ok", "cache": "degraded"})
-    warnings = [r for r in caplog.records if r.name == "tracker.caching.pages" and r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == "tracker.web.pages" and r.levelno == logging.WARNING]
     assert len(warnings) == 1 and warnings[0].getMessage().startswith("The cache failed (")
 
     start()

@@ -24,7 +24,7 @@ from django.utils import translation
 
 from tests.conftest import THROUGH_THE_PROXY
 from tracker import urls as site_urls
-from tracker.caching.pages import cache_outage
+from tracker.web.pages import cache_outage
 from tracker.health import database_unreachable
 
 
@@ -123,7 +123,7 @@ def test_healthz_stays_200_when_the_cache_fails(client, db, monkeypatch, caplog)
         assert response.status_code == 200
         assert response.json() == {"database": "ok", "cache": "degraded"}
     # Logged when it began, not at every probe.
-    assert [r.levelname for r in caplog.records if r.name == "tracker.caching.pages"] == ["WARNING"]
+    assert [r.levelname for r in caplog.records if r.name == "tracker.web.pages"] == ["WARNING"]
 
 
 def test_healthz_says_the_cache_is_degraded_when_it_swallows_its_errors(client, db, monkeypatch):

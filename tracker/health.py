@@ -3,7 +3,7 @@ pages (500, and 503 while the database cannot be reached).
 
 All of it must work when the rest does not. ``/healthz`` answers without a log-in or a cookie and is
 never cached: ``200`` while the database is ours and answers — with ``"cache": "degraded"`` when the
-cache fails, since the pages are then served uncached (``tracker.caching.pages``) and the server
+cache fails, since the pages are then served uncached (``tracker.web.pages``) and the server
 should stay in the load balancer's rotation — and ``503`` when the database fails. The error pages
 render without the database (no context processors, no query).
 """
@@ -19,7 +19,7 @@ from django.template import loader
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from tracker.caching.pages import cache_outage
+from tracker.web.pages import cache_outage
 
 logger = logging.getLogger(__name__)
 

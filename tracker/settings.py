@@ -83,7 +83,7 @@ INSTALLED_APPS = [
     "tracker.dashboard",
     "tracker.reporting",
     "tracker.meetings",
-    "tracker.caching",
+    "tracker.web",
 ]
 
 MIDDLEWARE = [
@@ -140,7 +140,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Computed pages are cached, keyed by the data version every write advances (tracker/caching):
+# Computed pages are cached, keyed by the data version every write advances (tracker/web):
 # Redis when REDIS_URL is set (shared by every app server), this process's memory otherwise.
 REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:

@@ -13,7 +13,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import translation
 
-from tracker.caching.pages import release
+from tracker.web.pages import release
 
 
 def template_names():

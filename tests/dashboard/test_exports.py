@@ -10,7 +10,7 @@ import pytest
 import tablib
 from django_tables2.export import TableExport
 
-from tracker.dashboard.exports import inert
+from tracker.web.exports import inert
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import District, Unit
 

@@ -9,7 +9,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tracker.dashboard.exports import FORMULA_STARTS, inert
+from tracker.web.exports import FORMULA_STARTS, inert
 from tracker.org.models import Unit
 from tracker.targets.models import Result, ResultRevision, Target
 from tracker.targets.recording import record_result

@@ -18,13 +18,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import QueryDict
 
-from tracker.caching import figures as kept
 from tracker.dashboard.forms import SinceForm
 from tracker.lib import fiscal
-from tracker.meetings.agenda import Change
 from tracker.meetings.models import Meeting
 from tracker.targets import progress
-from tracker.targets.progress import Band
+from tracker.targets.progress import Band, Change
+from tracker.web import figures as kept
 
 NONE = "none"
 DAYS_AGO = 30

@@ -1,6 +1,6 @@
 """django-tables2 tables of the read-only pages.
 
-Cells show formatted figures and links; exports (:mod:`tracker.dashboard.exports`) take each
+Cells show formatted figures and links; exports (:mod:`tracker.web.exports`) take each
 column's ``value``: names in the reader's language, numbers rounded as shown but kept numbers,
 words for states. Columns with ``visible=False`` appear only in exports, and a table's
 ``export_keys`` gives the header key of a column whose name is not the key wanted in files.

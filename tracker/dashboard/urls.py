@@ -1,7 +1,7 @@
 """URLs of the read-only pages: stable, readable, keyed by codes; public readers get them from the cache."""
 from django.urls import path
 
-from tracker.caching.pages import cached_page
+from tracker.web.pages import cached_page
 from tracker.dashboard import views
 
 app_name = "dashboard"

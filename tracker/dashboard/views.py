@@ -15,11 +15,9 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from tracker.caching import figures as kept
 from tracker.dashboard import charts, since, tilemap
-from tracker.dashboard.exports import DataExport
 from tracker.dashboard.filters import OkrFilter, ProjectFilter
-from tracker.dashboard.forms import DistrictTableFilter, OverviewFilter, read_as_of
+from tracker.dashboard.forms import DistrictTableFilter, OverviewFilter
 from tracker.dashboard.laggards import laggards, lagging_tail
 from tracker.dashboard.tables import DistrictProgressTable, OkrTable, PageSizePaginator, ProjectTable
 from tracker.lib import fiscal
@@ -27,32 +25,18 @@ from tracker.meetings.models import Action, Meeting
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
 from tracker.org.permissions import permissions_for
-from tracker.reporting.compliance import reported_districts
 from tracker.targets import progress
-from tracker.targets.models import ResultRevision, Target
+from tracker.targets.models import Result, ResultRevision, Target
 from tracker.targets.progress import Band
+from tracker.web import figures as kept
+from tracker.web.asof import keep, page_context, read_as_of
+from tracker.web.exports import DataExport
 
 HISTORY_SHOWN = 50
 
 
 def _districts():
     return list(District.objects.select_related("zone"))
-
-
-def _keep(form, as_of, since_choice=None):
-    """The query string that carries a chosen date (and a chosen comparison date) from page to page,
-    so links stay "as of" it."""
-    parts = [f"as_of={as_of.isoformat()}"] if form.is_bound and form.cleaned_data.get("as_of") else []
-    if since_choice is not None and since_choice.keep:
-        parts.append(since_choice.keep)
-    return f"?{'&'.join(parts)}" if parts else ""
-
-
-def _page_context(request, as_of, fy, form, since_choice=None, **extra):
-    return {
-        "as_of": as_of, "fiscal_year": fy, "as_of_form": form, "keep": _keep(form, as_of, since_choice),
-        "since_choice": since_choice, **extra,
-    }
 
 
 def _tree(figures):
@@ -101,7 +85,7 @@ def overview(request):
     known = {"previous": latest} if latest is None or latest.date < as_of else {}
     since_choice = since.choose(request, as_of, fy, **known)
     comparisons = since.compare(targets, figures, since_choice.since, as_of, who=False)
-    return render(request, "dashboard/overview.html", _page_context(
+    return render(request, "dashboard/overview.html", page_context(
         request, as_of, fy, form, since_choice, bureaus=bureaus, status_form=status_form, status=status, statuses=statuses,
         fiscal_years=Target.objects.fiscal_years(), target_count=len(targets), bands=list(Band),
         compliance=_compliance_counts(request.user, figures, as_of), comparisons=comparisons, latest_meeting=latest,
@@ -123,7 +107,7 @@ def bureau(request, code):
         Action.objects.for_host(host).open_on(as_of).select_related("meeting", "responsible", "target")
         .order_by("due_on", "meeting__date", "number")
     )
-    return render(request, "dashboard/bureau.html", _page_context(
+    return render(request, "dashboard/bureau.html", page_context(
         request, as_of, fy, form, since_choice, bureau=host, figures=shown,
         tails={f.target.pk: lagging_tail(f) for f in shown},
         chart_data=charts.bureau_chart_data(shown, get_language() or "th"),
@@ -159,7 +143,7 @@ def _compliance_counts(user, figures, as_of):
         return None
     month = fiscal.month_start(min(as_of, max(f.target.deadline for f in shared)))
     shared = [f for f in shared if f.target.first_period() <= month <= f.target.last_period()]
-    reported = reported_districts([f.target.pk for f in shared], month, as_of)
+    reported = Result.objects.as_of(as_of).counted().reported_districts([f.target.pk for f in shared], month)
     return {"month": month, "counts": {
         f.target.pk: (reported.get(f.target.pk, 0), sum(1 for u in f.districts if u.allocation is not None)) for f in shared
     }}
@@ -200,7 +184,7 @@ def target(request, code):
             for u in rows
         ],
         target=item,
-        keep=_keep(form, as_of),
+        keep=keep(form, as_of),
         # The page puts the districts furthest behind first; a download, being data, keeps code order.
         order_by=request.GET.get("sort") or ("code" if DataExport.is_valid_format(request.GET.get("_export")) else "percent"),
     )
@@ -218,7 +202,7 @@ def target(request, code):
     language = get_language() or "th"
     since_choice = since.choose(request, as_of, item.fiscal_year, host=item.host)
     comparisons = since.compare(family, figures, since_choice.since, as_of, districts=districts)
-    return render(request, "dashboard/target.html", _page_context(
+    return render(request, "dashboard/target.html", page_context(
         request, as_of, item.fiscal_year, form, since_choice, target=item, comparison=comparisons.get(item.pk), figure=figure, table=table, table_filter=table_filter,
         children=[figures[t.pk] for t in family[1:]], tiles=_tiles(figure.districts),
         chart_data=charts.target_chart_data(figure, language), bands=list(Band),
@@ -268,7 +252,7 @@ def district(request, code):
             "ranked": sum(1 for u in figure.districts if u.rank is not None),
         })
     rows = _worst_first(rows)
-    return render(request, "dashboard/district.html", _page_context(
+    return render(request, "dashboard/district.html", page_context(
         request, as_of, fy, form, district=office, rows=rows, months=months,
         history=ResultRevision.objects.history_for(target=targets, unit=office, as_of=as_of, limit=HISTORY_SHOWN),
     ))

@@ -8,21 +8,7 @@ from tracker.meetings.models import Action, Meeting, Review, Step
 from tracker.meetings.snapshot import thaw, unit_codes
 from tracker.org.models import Unit
 from tracker.targets.models import Target
-from tracker.targets.progress import Band
-
-
-@dataclass
-class Change:
-    """One headline figure of a target then and now."""
-
-    before: object
-    after: object
-
-    @property
-    def delta(self):
-        if self.before is None or self.after is None:
-            return None
-        return self.after - self.before
+from tracker.targets.progress import Band, Change
 
 
 @dataclass

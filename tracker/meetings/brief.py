@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from tracker.meetings import agenda as agendas
 from tracker.meetings import svgcharts
-from tracker.meetings.views import _meeting
+from tracker.meetings.views import meeting_or_404
 from tracker.targets.progress import Band
 
 
@@ -43,18 +43,18 @@ def pdf_filename(meeting):
 
 
 def brief(request, pk):
-    meeting = _meeting(pk)
+    meeting = meeting_or_404(pk)
     if request.GET.get("format") == "pdf":
         return _pdf_response(request, meeting)
     return render(request, "meetings/brief.html", _context(request, meeting))
 
 
 def brief_pdf(request, pk):
-    return _pdf_response(request, _meeting(pk))
+    return _pdf_response(request, meeting_or_404(pk))
 
 
 def present(request, pk):
-    meeting = _meeting(pk)
+    meeting = meeting_or_404(pk)
     return render(request, "meetings/present.html", _context(request, meeting))
 
 

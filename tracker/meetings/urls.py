@@ -1,7 +1,7 @@
 """URLs of the follow-up meetings."""
 from django.urls import path
 
-from tracker.caching.pages import cached_page
+from tracker.web.pages import cached_page
 from tracker.meetings import brief, views
 
 app_name = "meetings"

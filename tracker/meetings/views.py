@@ -52,12 +52,12 @@ def meeting_list(request):
     })
 
 
-def _meeting(pk):
+def meeting_or_404(pk):
     return get_object_or_404(Meeting.objects.select_related("host"), pk=pk)
 
 
 def meeting_detail(request, pk):
-    meeting = _meeting(pk)
+    meeting = meeting_or_404(pk)
     permissions = permissions_for(request.user)
     return render(request, "meetings/meeting.html", {
         "agenda": agendas.load(meeting), "meeting": meeting, "bands": list(Band), "today": timezone.localdate(),
@@ -94,7 +94,7 @@ def meeting_new(request):
 
 @login_required
 def meeting_edit(request, pk):
-    meeting = _meeting(pk)
+    meeting = meeting_or_404(pk)
     permissions = permissions_for(request.user)
     permissions.require(permissions.may_run_meetings(meeting.host))
     form = MeetingForm(_posted(request), instance=meeting)
@@ -112,7 +112,7 @@ def meeting_edit(request, pk):
 @login_required
 @require_POST
 def meeting_figures(request, pk):
-    meeting = _meeting(pk)
+    meeting = meeting_or_404(pk)
     permissions = permissions_for(request.user)
     permissions.require(permissions.may_run_meetings(meeting.host))
     try:
@@ -126,7 +126,7 @@ def meeting_figures(request, pk):
 
 @login_required
 def review_edit(request, pk, target_code):
-    meeting = _meeting(pk)
+    meeting = meeting_or_404(pk)
     permissions = permissions_for(request.user)
     permissions.require(permissions.may_run_meetings(meeting.host))
     review = get_object_or_404(meeting.reviews.select_related("target"), target__code=target_code)
@@ -152,7 +152,7 @@ def meeting_url(meeting):
 
 @login_required
 def action_edit(request, pk, number=None):
-    meeting = _meeting(pk)
+    meeting = meeting_or_404(pk)
     permissions = permissions_for(request.user)
     permissions.require(permissions.may_run_meetings(meeting.host))
     action = get_object_or_404(meeting.actions, number=number) if number else Action(meeting=meeting)

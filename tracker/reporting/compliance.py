@@ -176,16 +176,6 @@ class Matrix:
         ]
 
 
-def reported_districts(targets, month, as_of):
-    """{target id: number of districts whose result of ``month`` was submitted or verified at the end
-    of ``as_of``}, in one query: the counts other pages link here with."""
-    rows = (
-        Result.objects.as_of(as_of).counted().filter(period=month, target__in=targets, unit__kind=District.Kind.DISTRICT)
-        .order_by().values("target").annotate(n=models.Count("unit", distinct=True))
-    )
-    return {row["target"]: row["n"] for row in rows}
-
-
 class ComplianceExportTable(tables.Table):
     """The matrix in the long format, one row per district and target: raw codes, no HTML."""
 

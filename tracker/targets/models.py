@@ -427,6 +427,15 @@ class ResultQuerySet(models.QuerySet):
         """Of ``as_of`` rows, those that count in a figure: submitted or verified then."""
         return self.filter(state_then__in=Result.COUNTED_STATES)
 
+    def reported_districts(self, targets, month):
+        """{target id: number of districts with a result of ``month``} among these rows (e.g.
+        ``as_of(day).counted()``), in one query: the counts the pages link to the compliance page with."""
+        rows = (
+            self.filter(period=month, target__in=targets, unit__kind=Unit.Kind.DISTRICT)
+            .order_by().values("target").annotate(n=models.Count("unit", distinct=True))
+        )
+        return {row["target"]: row["n"] for row in rows}
+
 
 class Result(models.Model):
     """One unit's result for one target in one month (ผลการดำเนินงานรายเดือน).

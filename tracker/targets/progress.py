@@ -216,6 +216,20 @@ class TargetProgress:
         return reported[:LAGGING_SHOWN]
 
 
+@dataclass
+class Change:
+    """One headline figure of a target then and now."""
+
+    before: object
+    after: object
+
+    @property
+    def delta(self):
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
 def _rank(units):
     """Competition ranking by percent, best first (1, 2, 2, 4 …); units without a percent get none."""
     ranked = sorted((u for u in units if u.percent is not None), key=lambda u: u.percent, reverse=True)

@@ -13,15 +13,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tracker.dashboard.exports import DataExport
-from tracker.dashboard.forms import read_as_of
-from tracker.dashboard.views import _page_context
 from tracker.lib import fiscal
 from tracker.org.models import Bureau, Zone
 from tracker.org.permissions import permissions_for
 from tracker.reporting.compliance import Cell, ComplianceExportTable, Matrix, default_month
 from tracker.reporting.models import Reminder
 from tracker.reporting.reminders import send_reminders
+from tracker.web.asof import page_context, read_as_of
+from tracker.web.exports import DataExport
 
 
 class ComplianceFilter(forms.Form):
@@ -84,7 +83,7 @@ def compliance(request, month):
     may_remind = permissions.may_send_reminders()
     query = request.GET.copy()
     query.pop("_export", None)
-    return render(request, "reporting/compliance.html", _page_context(
+    return render(request, "reporting/compliance.html", page_context(
         request, as_of, None, form, month=month, matrix=matrix, table_filter=table_filter, cells=list(Cell),
         previous=fiscal.add_months(month, -1), next=fiscal.add_months(month, 1),
         query=query.urlencode(), may_remind=may_remind,

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.reporting import importing
-from tracker.targets.management.commands.generate_scale_data import Progress
+from tracker.lib.console import Progress
 
 SYSTEM_USERNAME = "system"
 

@@ -16,31 +16,11 @@ from django.db.models.signals import pre_delete
 from django.utils import timezone
 
 from tracker.lib import fiscal
+from tracker.lib.console import Progress
 from tracker.org.models import Unit, refuse_deleting_what_history_names
 from tracker.targets.models import Allocation, Measure, Result, ResultRevision, Target, UnitOfMeasure
 
 CUMULATIVE_UNITS = [UnitOfMeasure.TREES, UnitOfMeasure.TONNES, UnitOfMeasure.POINTS, UnitOfMeasure.PARKS, UnitOfMeasure.PEOPLE]
-
-
-class Progress:
-    """A one-line progress bar written through the command's stdout."""
-
-    def __init__(self, stdout, total, label):
-        self.stdout, self.total, self.label = stdout, total, label
-        self.done, self.started, self.shown = 0, time.monotonic(), -1
-
-    def add(self, count):
-        self.done += count
-        percent = self.done * 100 // max(self.total, 1)
-        if percent != self.shown:
-            self.shown = percent
-            bar = "#" * (percent // 5) + "." * (20 - percent // 5)
-            elapsed = time.monotonic() - self.started
-            self.stdout.write(f"\r{self.label} [{bar}] {percent:3d}% {self.done:,}/{self.total:,} {elapsed:.1f} s", ending="")
-            self.stdout.flush()
-
-    def finish(self):
-        self.stdout.write("")
 
 
 class Command(BaseCommand):

@@ -8,10 +8,10 @@ from django.core.cache import cache, caches
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from tests.reporting.conftest import person
-from tracker.caching.pages import cache_outage
 from tracker.org.models import Role, Unit
 from tracker.targets.models import Target
 from tracker.targets.recording import record_result
+from tracker.web.pages import cache_outage
 
 pytestmark = pytest.mark.django_db
 PAGES = ["/", "/bureaus/ENV/", "/targets/ENV-TREES/", "/districts/1001/", "/okrs/", "/projects/", "/meetings/"]
@@ -106,7 +106,7 @@ def test_the_order_of_the_parameters_makes_no_new_entry(client, django_assert_ma
 
 
 def test_a_page_being_computed_by_another_request_is_waited_for(client, monkeypatch, django_assert_max_num_queries):
-    from tracker.caching import pages
+    from tracker.web import pages
 
     url = "/targets/ENV-TREES/?as_of=2024-06-07"
     computed = client.get(url)
@@ -127,7 +127,7 @@ def test_a_page_being_computed_by_another_request_is_waited_for(client, monkeypa
 
 
 def test_a_page_whose_other_computation_stored_nothing_is_computed(client, monkeypatch):
-    from tracker.caching import pages
+    from tracker.web import pages
 
     url = "/targets/ENV-TREES/?as_of=2024-06-07"
     computed = client.get(url)
@@ -164,14 +164,14 @@ def test_the_day_is_part_of_the_key_for_pages_as_of_today(client, clock):
 
 def test_a_new_release_of_the_code_is_not_served_the_old_pages(client, monkeypatch):
     first = client.get("/targets/ENV-TREES/")
-    monkeypatch.setattr("tracker.caching.pages.release", lambda: "another-release")
+    monkeypatch.setattr("tracker.web.pages.release", lambda: "another-release")
     second = client.get("/targets/ENV-TREES/")
     assert second["ETag"] != first["ETag"]
     assert client.get("/targets/ENV-TREES/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
 def test_the_release_fingerprint_follows_the_templates(settings, tmp_path):
-    from tracker.caching.pages import release
+    from tracker.web.pages import release
 
     before = release()
     (tmp_path / "templates").mkdir()
@@ -199,7 +199,7 @@ def refuse(*args, **kwargs):
 
 
 def outage_log(caplog):
-    return [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "tracker.caching.pages"]
+    return [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "tracker.web.pages"]
 
 
 def test_pages_are_served_uncached_while_the_cache_is_down_and_cached_when_it_is_back(

@@ -34,7 +34,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
-from tracker.caching.versions import current, settled
+from tracker.web.versions import current, settled
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from tracker.caching.pages import CACHE_ERRORS, cache_outage, release
-from tracker.caching.versions import current, settled
 from tracker.targets import progress
+from tracker.web.pages import CACHE_ERRORS, cache_outage, release
+from tracker.web.versions import current, settled
 
 
 def figures(targets, as_of, **options):

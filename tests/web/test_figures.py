@@ -6,11 +6,11 @@ from django.core.cache import cache
 from django.db import transaction
 
 from tests.reporting.conftest import person
-from tracker.caching.figures import figures
 from tracker.org.models import Role, Unit
 from tracker.targets import progress
 from tracker.targets.models import Target
 from tracker.targets.recording import record_result
+from tracker.web.figures import figures
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2024, 6, 7)

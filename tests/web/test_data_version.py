@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.db import transaction
 
 from tests.reporting.conftest import person
-from tracker.caching.versions import current
 from tracker.meetings.models import Action, Meeting
 from tracker.meetings.recording import record_action
 from tracker.okrs.models import Project
@@ -18,6 +17,7 @@ from tracker.org.models import Profile, Role, Unit
 from tracker.reporting.models import Reminder
 from tracker.targets.models import Target
 from tracker.targets.recording import record_allocations, record_result, record_results
+from tracker.web.versions import current
 
 pytestmark = pytest.mark.django_db
 JUNE = datetime.date(2024, 6, 1)

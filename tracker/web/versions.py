@@ -19,9 +19,9 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 
-from tracker.caching.models import DataVersion
 from tracker.lib import fiscal
 from tracker.targets.signals import written_in_bulk
+from tracker.web.models import DataVersion
 
 APPS = {"org", "targets", "okrs", "meetings", "reporting"}
 # Models that no public page reads: who may do what, a person's language, a reminder sent.
@@ -107,7 +107,7 @@ def _in_bulk(sender, **kwargs):
 
 def _after_migrate(sender, using, **kwargs):
     """Every ``migrate`` may have changed what any page shows."""
-    if sender.name == "tracker.caching":
+    if sender.name == "tracker.web":
         bump()
 
 
