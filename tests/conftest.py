@@ -96,3 +96,35 @@ def pytest_collection_modifyitems(items):
     """Live-server tests last, whatever reordered the items before: each one flushes the database,
     and the tests that share the session's demo data must all have run by then."""
     items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture
+def people(db):
+    """One person for every row of the permission matrix."""
+    from tests.factories import person
+    from tracker.org.models import Role
+
+    return {
+        "anonymous": None,
+        "viewer": person("viewer", ("OPS", Role.VIEWER)),
+        "other_reporter": person("reporter-1002", ("1002", Role.REPORTER)),
+        "reporter": person("reporter-1001", ("1001", Role.REPORTER)),
+        "host_verifier": person("verifier-env", ("ENV", Role.VERIFIER)),
+        "other_verifier": person("verifier-cle", ("CLE", Role.VERIFIER)),
+        "coordinator": person("coordinator", ("SED", Role.COORDINATOR)),
+        "admin": person("admin", superuser=True),
+    }
+
+
+@pytest.fixture
+def queries_before_and_after_doubling(db, client):
+    """(queries on the fixtures, queries on twice the data) for a URL, e.g. to assert they are equal."""
+    from tests.factories import double_the_data
+    from tests.helpers import count_queries
+
+    def measure(url, url_after=None):
+        before = count_queries(client, url)
+        double_the_data()
+        return before, count_queries(client, url_after or url)
+
+    return measure

@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tracker.org.models import Membership, Profile, Role, Unit
-from tracker.targets import recording
-from tracker.targets import progress
+from tracker.targets import progress, recording
 from tracker.targets.models import Allocation, Result, ResultRevision, Target
 
 pytestmark = pytest.mark.django_db

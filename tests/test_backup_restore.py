@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import THROUGH_THE_PROXY
-from tests.reporting.conftest import person
+from tests.factories import person
 from tracker.meetings import recording as meeting_recording
 from tracker.meetings.models import Action, Meeting, Review, Step
 from tracker.okrs import recording as okr_recording

@@ -23,7 +23,8 @@ import pytest
 from django.db.models import Count
 from openpyxl import load_workbook
 
-from tests.reporting.conftest import form_fields, person
+from tests.factories import person
+from tests.helpers import form_fields
 from tracker.meetings.models import Action, Meeting, Review, Step
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import District, Role

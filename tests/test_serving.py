@@ -24,8 +24,8 @@ from django.utils import translation
 
 from tests.conftest import THROUGH_THE_PROXY
 from tracker import urls as site_urls
-from tracker.web.pages import cache_outage
 from tracker.health import database_unreachable
+from tracker.web.pages import cache_outage
 
 
 def boom(request):

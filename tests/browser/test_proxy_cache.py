@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 
 from benchmarks.servers import free_port, start_nginx, stop, wait_for
-from tests.reporting.conftest import person
+from tests.factories import person
 from tracker.org.models import Role, Unit
 from tracker.targets.models import ClosedMonth, Target
 from tracker.targets.recording import record_result

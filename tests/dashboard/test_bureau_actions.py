@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.dashboard.conftest import page_html, section, text_of
+from tests.helpers import page_html, section, text_of
 from tracker.meetings.models import Action, Meeting
 from tracker.meetings.recording import record_action
 from tracker.org.models import Unit

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.dashboard.conftest import page_html, section, text_of
+from tests.helpers import page_html, section, text_of
 from tracker.org.models import Unit
 from tracker.targets.models import Target
 from tracker.targets.recording import record_result

@@ -10,9 +10,9 @@ import pytest
 import tablib
 from django_tables2.export import TableExport
 
-from tracker.web.exports import inert
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import District, Unit
+from tracker.web.exports import inert
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.templatetags.static import static
 
-from tests.dashboard.conftest import page_html, text_of
+from tests.helpers import page_html, text_of
 from tracker.dashboard.laggards import laggards, lagging_tail
 from tracker.org.models import District
 from tracker.targets import progress

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.dashboard.conftest import page_html, section, text_of
+from tests.helpers import page_html, section, text_of
 
 pytestmark = pytest.mark.django_db
 URL = "/?as_of=2024-06-07"

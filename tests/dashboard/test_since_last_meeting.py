@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from tests.dashboard.conftest import page_html, section, text_of
+from tests.helpers import page_html, section, text_of
 from tracker.lib import fiscal
 from tracker.meetings.models import Meeting
 from tracker.meetings.recording import create_meeting

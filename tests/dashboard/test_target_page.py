@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from tests.dashboard.conftest import text_of
+from tests.helpers import text_of
 
 pytestmark = pytest.mark.django_db
 AS_OF = "as_of=2024-06-07"

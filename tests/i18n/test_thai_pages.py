@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.dashboard.conftest import page_html, text_of
+from tests.helpers import page_html, text_of
 from tests.i18n.test_glossary import avoided_in
 
 pytestmark = pytest.mark.django_db

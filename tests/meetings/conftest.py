@@ -1,9 +1,8 @@
-"""The demo's 7 June 2024 meeting, and the people of the permission matrix."""
+"""The demo's 7 June 2024 meeting."""
 import datetime
 
 import pytest
 
-from tests.reporting.conftest import people, person  # noqa: F401  (fixtures shared with the staff pages' tests)
 from tracker.meetings.models import Meeting
 
 MEETING_DAY = datetime.date(2024, 6, 7)

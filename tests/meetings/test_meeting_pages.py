@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.dashboard.conftest import count_queries, text_of
+from tests.helpers import count_queries, text_of
 from tracker.meetings.models import Action, Meeting, Review
 from tracker.targets.models import Target
 from tracker.targets.recording import record_result

@@ -8,8 +8,8 @@ from html import unescape
 import pytest
 from django.db import DataError, IntegrityError, transaction
 
+from tests.factories import person
 from tests.okrs.test_unit_page import project_post
-from tests.reporting.conftest import person
 from tracker.lib import fiscal
 from tracker.meetings.models import Action, Meeting, Step
 from tracker.okrs.models import Project

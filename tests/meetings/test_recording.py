@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.meetings.conftest import person
+from tests.factories import person
 from tracker.meetings import agenda
 from tracker.meetings.models import Action, Meeting, Step
 from tracker.meetings.recording import agenda_targets, create_meeting, record_action, record_review, take_figures

@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from tests.reporting.conftest import person
+from tests.factories import person
 from tracker.okrs.models import Okr, Project
 from tracker.okrs.recording import record_okr, record_project
 from tracker.org.models import Role, Unit

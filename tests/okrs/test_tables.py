@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from tests.dashboard.conftest import page_html, text_of
-from tests.reporting.conftest import person
+from tests.factories import person
+from tests.helpers import page_html, text_of
 from tracker.okrs.models import Okr, Project
 from tracker.okrs.recording import record_okr, record_project
 from tracker.org.models import Role, Unit

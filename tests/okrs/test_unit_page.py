@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from tests.dashboard.conftest import text_of
-from tests.reporting.conftest import person
+from tests.factories import person
+from tests.helpers import text_of
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import Role, Unit
 from tracker.targets.models import Target
@@ -106,7 +106,7 @@ def test_readers_do_not_open_the_edit_pages(client, people, who):
 
 
 def test_the_page_runs_the_same_queries_with_more_okrs(client, env_reporter):
-    from tests.dashboard.conftest import count_queries
+    from tests.helpers import count_queries
 
     client.force_login(env_reporter)
     before = count_queries(client, PAGE)

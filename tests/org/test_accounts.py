@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
-from tests.dashboard.conftest import text_of
+from tests.helpers import text_of
 from tracker.org.models import Membership, Role, Unit
 
 pytestmark = pytest.mark.django_db

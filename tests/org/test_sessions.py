@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from tests.conftest import THROUGH_THE_PROXY
-from tests.reporting.conftest import person
+from tests.factories import person
 from tracker.org.models import Membership, Role, Unit
 from tracker.targets.models import Allocation, Target
 

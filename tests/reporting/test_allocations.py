@@ -10,8 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.dashboard.conftest import text_of
-from tests.reporting.conftest import form_fields
+from tests.helpers import form_fields, text_of
 from tracker.org.models import Unit
 from tracker.reporting.views.allocations import stamp
 from tracker.targets import progress

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.dashboard.conftest import page_html, text_of
-from tests.reporting.conftest import person
+from tests.factories import person
+from tests.helpers import page_html, text_of
 from tracker.okrs.models import Okr, Project
 from tracker.org.models import District, Role, Unit
 from tracker.reporting.compliance import Cell, Matrix, default_month

@@ -7,7 +7,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.reporting.conftest import form_fields
+from tests.helpers import form_fields
 from tracker.targets.models import Result, ResultRevision, Target
 
 pytestmark = pytest.mark.django_db

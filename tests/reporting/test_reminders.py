@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tests.reporting.conftest import person
+from tests.factories import person
 from tracker.org.models import Profile, Role, Unit
 from tracker.reporting.models import Reminder
 from tracker.reporting.reminders import send_reminders

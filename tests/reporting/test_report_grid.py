@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from tests.dashboard.conftest import text_of
-from tests.reporting.conftest import form_fields
+from tests.helpers import form_fields, text_of
 from tracker.org.models import Unit
 from tracker.targets import progress
 from tracker.targets.models import ClosedMonth, Result, Target

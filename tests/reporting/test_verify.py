@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.dashboard.conftest import page_html, text_of
-from tests.reporting.conftest import form_fields, person
+from tests.factories import person
+from tests.helpers import form_fields, page_html, text_of
 from tracker.org.models import District, Role, Unit
 from tracker.reporting.grid import stamp
 from tracker.targets.models import Result, ResultRevision, Target

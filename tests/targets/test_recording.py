@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from tests.reporting.conftest import person
+from tests.factories import person
 from tracker.org.models import Role, Unit
 from tracker.targets import progress
 from tracker.targets.models import Allocation, Result, ResultRevision, Target

@@ -9,10 +9,10 @@ from django.utils import translation
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tracker.web.exports import FORMULA_STARTS, inert
 from tracker.org.models import Unit
 from tracker.targets.models import Result, ResultRevision, Target
 from tracker.targets.recording import record_result
+from tracker.web.exports import FORMULA_STARTS, inert
 
 pytestmark = pytest.mark.django_db
 

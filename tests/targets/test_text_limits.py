@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from tests.reporting.conftest import people, person  # noqa: F401  (fixtures)
+from tests.factories import person
 from tests.reporting.test_report_grid import URL, ids, post, reporter_client  # noqa: F401  (fixtures)
 from tracker.org.models import Role, Unit
 from tracker.reporting import importing

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, connections
 
-from tests.reporting.conftest import person
+from tests.factories import person
 from tracker.org.models import Role, Unit
 from tracker.targets.models import Result, Target
 from tracker.targets.recording import Conflict, record_result, record_results, stamp

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from tests.reporting.conftest import person
+from tests.factories import person
 from tracker.meetings.models import Action, Meeting
 from tracker.meetings.recording import record_action
 from tracker.okrs.models import Project

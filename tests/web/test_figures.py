@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from tests.reporting.conftest import person
+from tests.factories import person
 from tracker.org.models import Role, Unit
 from tracker.targets import progress
 from tracker.targets.models import Target

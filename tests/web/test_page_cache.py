@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache, caches
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from tests.reporting.conftest import person
+from tests.factories import person
 from tracker.org.models import Role, Unit
 from tracker.targets.models import Target
 from tracker.targets.recording import record_result

@@ -1,33 +1,17 @@
-"""Helpers for page tests: page text without tags, and a copy of the demo data to double its size."""
-import re
-from html import unescape
-
-import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+"""Making what tests need: people with roles, and twice the demo data."""
+from django.contrib.auth import get_user_model
 
 from tracker.okrs.models import Okr, Project
+from tracker.org.models import Membership, Unit
 from tracker.targets.models import Allocation, Result, Target
 
 
-def text_of(html):
-    """The visible text of an HTML fragment, with white space folded."""
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
-
-
-def page_html(client, url, **headers):
-    """A page's HTML, once it has answered 200."""
-    response = client.get(url, **headers)
-    assert response.status_code == 200, f"{url}: {response.status_code}"
-    return response.content.decode()
-
-
-def section(html, code):
-    """The HTML of the element marked ``data-target="code"`` (an article or a table row)."""
-    match = re.search(rf'<(article|tr)[^>]*data-target="{re.escape(code)}"[^>]*>(.*?)</\1>', html, flags=re.S)
-    assert match, f"no element for {code}"
-    return match.group(2)
+def person(username, *roles, superuser=False):
+    """A user with (unit code, role) pairs, e.g. person("r", ("1001", Role.REPORTER))."""
+    user = get_user_model().objects.create(username=username, is_superuser=superuser, is_staff=superuser)
+    for code, role in roles:
+        Membership.objects.create(user=user, unit=Unit.objects.get(code=code), role=role)
+    return user
 
 
 def double_the_data():
@@ -61,22 +45,3 @@ def double_the_data():
         project.save()
         project.okrs.set(okrs)
     assert Target.objects.count() == 12 and Project.objects.count() == 194
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
-
-
-@pytest.fixture
-def queries_before_and_after_doubling(db, client):
-    """(queries on the fixtures, queries on twice the data) for a URL, e.g. to assert they are equal."""
-
-    def measure(url, url_after=None):
-        before = count_queries(client, url)
-        double_the_data()
-        return before, count_queries(client, url_after or url)
-
-    return measure
