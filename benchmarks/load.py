@@ -33,8 +33,8 @@ PAGES = {
 }
 
 
-def run_ab(url, clients, seconds, language):
-    command = ["ab", "-q", "-t", str(seconds), "-n", "10000000", "-c", str(clients), "-s", "30",
+def run_ab(url, clients, seconds, language, nice=False):
+    command = (["nice", "-n", "10"] if nice else []) + ["ab", "-q", "-t", str(seconds), "-n", "10000000", "-c", str(clients), "-s", "30",
                "-H", f"Accept-Language: {language}", url]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 

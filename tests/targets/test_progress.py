@@ -173,3 +173,18 @@ def test_without_the_monthly_series_the_figures_are_the_same_in_one_query_less(
         full, short = figures[target.code], lean[target.pk]
         assert short.months == []
         assert (short.result, short.status, short.band_counts) == (full.result, full.status, full.band_counts)
+
+
+def test_a_units_own_result_to_date_is_its_row_of_the_figures(figures, meeting_day):
+    """``unit_to_date`` reads one unit alone (the report grid): the same values as its row of ``compute``."""
+    targets = [figure.target for figure in figures.values()]
+    phra_nakhon = District.objects.get(code="1001")
+    alone = progress.unit_to_date(phra_nakhon, targets, meeting_day)
+    rows = {
+        figure.target.pk: unit.result for figure in figures.values() for unit in figure.units
+        if unit.unit.pk == phra_nakhon.pk and unit.result is not None
+    }
+    assert alone == rows and len(alone) == 5  # five of the six targets have a counted result of 1001
+    trees = Target.objects.get(code="ENV-TREES")
+    every_district = [progress.unit_to_date(d, [trees], meeting_day).get(trees.pk, 0) for d in District.objects.all()]
+    assert sum(every_district) == 218_910  # the meeting's figure, district by district

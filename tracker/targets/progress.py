@@ -509,6 +509,22 @@ def _months(target, as_of, monthly, baseline):
     return points
 
 
+def unit_to_date(unit, targets, as_of):
+    """``unit``'s own result to date of each of ``targets`` it reports on, as of ``as_of``, by the
+    rules of :func:`compute` (cumulative: the sum of its months; level: its latest level), read for
+    that unit alone: {target id: value}; a target it has no counted result of is absent."""
+    found = {}
+    cumulative = [t.pk for t in targets if not t.is_level]
+    levels = [t.pk for t in targets if t.is_level]
+    if cumulative:
+        for target_id, _unit, total, *_rest in _per_unit(as_of, cumulative).filter(unit=unit):
+            found[target_id] = total
+    if levels:
+        for target_id, _unit, _first, latest, *_rest in _levels(as_of, levels).filter(unit=unit):
+            found[target_id] = latest
+    return found
+
+
 def unit_months(unit, targets, as_of):
     """What ``unit`` reported for each of ``targets`` in each month, as of ``as_of``: {(target id, month): value}.
 
