@@ -233,6 +233,16 @@ def test_a_return_needs_a_reason(trees, phra_nakhon):
     assert returned.revisions.order_by("-changed_at", "-pk").first().comment == "ซ้ำ"
 
 
+def test_a_reason_with_a_nul_character_is_refused_with_a_message_not_a_500(trees, phra_nakhon):
+    record_result(target=trees, unit=phra_nakhon, period=JUNE, value=5, by=None)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        record_result(target=trees, unit=phra_nakhon, period=JUNE, value=5, state="returned", comment="a\x00b", by=None)
+    assert error.value.message_dict == {
+        "comment": ["The reason contains an invisible NUL character; remove it (retype the reason) and save again."],
+    }
+    assert Result.objects.get(target=trees, unit=phra_nakhon, period=JUNE).state == Result.State.SUBMITTED
+
+
 # The state machine, whoever calls ----------------------------------------------------------------
 
 def refusal(**kwargs):

@@ -13,7 +13,7 @@ from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When, Window
 from django.db.models.functions import Coalesce, Lag, RowNumber
 from django.db.models.signals import pre_delete
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext, pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,22 +23,8 @@ from tracker.lib.converters import validate_code
 from tracker.lib.expressions import among, among_values, in_subquery
 from tracker.lib.limits import text_within
 from tracker.org.models import PolicyDimension, Unit, refuse_deleting_what_history_names
-
-# A result's note (problems and obstacles) and a verifier's reason: a few paragraphs, not a file.
-NOTE_LENGTH = 2_000
-
-
-def note_error(note):
-    """Why a result's ``note`` cannot be kept, or None: the one rule for every way of writing."""
-    note = note or ""
-    if "\x00" in note:  # PostgreSQL cannot store it; pasted text sometimes carries one.
-        return _("The note contains an invisible NUL character; remove it (retype the note) and save again.")
-    if len(note) > NOTE_LENGTH:
-        return _("A note may be at most %(max)s characters long; this one has %(length)s. Shorten it and save again.") % {
-            "max": f"{NOTE_LENGTH:,}", "length": f"{len(note):,}",
-        }
-    return None
-
+from tracker.targets import rules
+from tracker.targets.rules import NOTE_LENGTH, note_error  # noqa: F401 (the models' names for them)
 
 class PolicyManager(models.Manager):
     def get_by_natural_key(self, code):
@@ -112,13 +98,8 @@ class TargetQuerySet(models.QuerySet):
         return self.filter(start_date__lte=fiscal.month_end(month), deadline__gte=fiscal.month_start(month))
 
     def carried_by(self, unit, month):
-        """The targets ``unit`` reports on in ``month`` (the rule of ``Target.reporting_error``)."""
-        allocated = Q(allocations__unit=unit)
-        if unit.is_district:
-            rule = Q(districts_carry=True) & allocated
-        else:
-            rule = Q(districts_carry=False) & (Q(host=unit) | allocated)
-        return self.active_in(month).filter(rule).distinct()
+        """The targets ``unit`` reports on in ``month`` (``rules.reports_on``)."""
+        return self.active_in(month).filter(rules.reports_on(unit)).distinct()
 
     def as_they_stood(self, targets, day):
         """``targets`` with the figures' fields (value, baseline, thresholds, period, …) as they stood
@@ -261,24 +242,8 @@ class Target(BilingualName, models.Model):
                 raise ValidationError({"baseline": _("The baseline must be at least 0 and below the target value.")})
 
     def reporting_error(self, unit):
-        """Why ``unit`` may not report on this target, or None if it may.
-
-        A target shared out to districts is reported by the districts that carry an allocation of
-        it; any other target by its host (or a unit given an allocation of it).
-        """
-        allocated = self.allocations.filter(unit=unit).exists()
-        if self.districts_carry:
-            if not unit.is_district:
-                return _("%(target)s is reported by the district offices, not by %(unit)s.") % {
-                    "target": self.code, "unit": unit.name,
-                }
-            if not allocated:
-                return _("%(unit)s has no allocation of %(target)s, so it has nothing to report on it.") % {
-                    "target": self.code, "unit": unit.name,
-                }
-        elif unit.pk != self.host_id and not allocated:
-            return _("%(target)s is reported by its host, %(host)s.") % {"target": self.code, "host": self.host.name}
-        return None
+        """Why ``unit`` may not report on this target, or None if it may (``rules.reporting_error``)."""
+        return rules.reporting_error(self, unit, self.allocations.filter(unit=unit).exists())
 
     def first_period(self):
         return fiscal.month_start(self.start_date)
@@ -532,41 +497,17 @@ class Result(models.Model):
             self.period = fiscal.month_start(self.period)
         target = self.target if self.target_id else None
         if target and self.period:
-            if not (target.first_period() <= self.period <= target.last_period()):
-                errors["period"] = _("%(target)s runs from %(first)s to %(last)s; %(month)s is outside it.") % {
-                    "target": target.code,
-                    "first": fiscal.format_month(target.first_period(), get_language()),
-                    "last": fiscal.format_month(target.last_period(), get_language()),
-                    "month": fiscal.format_month(self.period, get_language()),
-                }
-            elif ClosedMonth.objects.filter(period=self.period).exists():
-                errors["period"] = _("%(month)s is closed for reporting; ask Strategy and Evaluation to reopen it.") % {
-                    "month": fiscal.format_month(self.period, get_language()),
-                }
-            elif self.period > fiscal.month_start(timezone.localdate()):
-                errors["period"] = _("%(month)s has not begun yet; a month is reported once it has started.") % {
-                    "month": fiscal.format_month(self.period, get_language()),
-                }
+            closed = ClosedMonth.objects.filter(period=self.period).exists()
+            if error := rules.period_error(target, self.period, closed, timezone.localdate()):
+                errors["period"] = error
         if target and self.unit_id:
-            error = target.reporting_error(self.unit)
-            if error:
+            if error := target.reporting_error(self.unit):
                 errors["unit"] = error
         if error := note_error(self.note):
             errors["note"] = error
         if target and isinstance(self.value, Decimal) and self.value.is_finite():
-            if self.value < 0:
-                errors["value"] = _("A result cannot be negative.")
-            elif target.is_percentage and self.value > 100:
-                errors["value"] = _("A percentage must be between 0 and 100.")
-            elif self.value.normalize().as_tuple().exponent < -target.decimals:
-                errors["value"] = (
-                    ngettext(
-                        "%(target)s is counted with at most %(n)d decimal place.",
-                        "%(target)s is counted with at most %(n)d decimal places.",
-                        target.decimals,
-                    ) % {"target": target.code, "n": target.decimals}
-                    if target.decimals else _("%(target)s is counted in whole numbers.") % {"target": target.code}
-                )
+            if error := rules.value_error(target, self.value):
+                errors["value"] = error
         if errors:
             raise ValidationError(errors)
 

@@ -50,6 +50,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.lib import fiscal
 from tracker.lib.expressions import among_values
 from tracker.org.models import Unit
+from tracker.targets import rules
 from tracker.targets.models import Allocation, Result, Target
 
 HUNDRED = Decimal(100)
@@ -364,13 +365,8 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
     (total, unverified part, last period, last entered); ``district_ids``: the districts among
     ``units``; ``units_wanted``: whether to keep the per-unit rows (see ``compute``)."""
     level = target.is_level
-    # Results from units that may not report on the target (written around the rules) never count
-    # (the rule of ``Target.reporting_error``: the districts with an allocation of a target shared
-    # out to districts; otherwise the host or a unit given an allocation).
-    if target.districts_carry:
-        allowed = district_ids.intersection(allocations)
-    else:
-        allowed = {target.host_id, *allocations}
+    # Results from units that may not report on the target (written around the rules) never count.
+    allowed = rules.reporting_units(target, allocations, district_ids)
     per_unit = {u: row for u, row in per_unit.items() if u in allowed}
     unit_ids = set(allocations) | set(per_unit)
     if target.districts_carry:

@@ -24,7 +24,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from tracker.lib import fiscal
 from tracker.org.permissions import permissions_for
-from tracker.targets.models import NOTE_LENGTH, Allocation, ClosedMonth, Result, ResultRevision, Target, note_error
+from tracker.targets import rules
+from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
 from tracker.targets.signals import written_in_bulk
 
 State = Result.State
@@ -166,10 +167,8 @@ def record_result(
     comment = comment.strip()
     if state == State.RETURNED and not comment:
         raise ValidationError({"comment": _("Say why the result is returned, so that the reporter can correct it.")})
-    if len(comment) > NOTE_LENGTH:
-        raise ValidationError({"comment": _("A reason may be at most %(max)s characters long; this one has %(length)s.") % {
-            "max": f"{NOTE_LENGTH:,}", "length": f"{len(comment):,}",
-        }})
+    if error := rules.reason_error(comment):
+        raise ValidationError({"comment": error})
     permissions = _permissions(by, permissions)
     while True:
         result = _locked(target, unit, period)
@@ -409,49 +408,14 @@ def result_errors(*, target, unit, period, value, note="", closed, allocated, to
     rows needs no query per row.
     """
     errors = {}
-    language = get_language() or "th"
-    if not (target.first_period() <= period <= target.last_period()):
-        errors["period"] = _("%(target)s runs from %(first)s to %(last)s; %(month)s is outside it.") % {
-            "target": target.code,
-            "first": fiscal.format_month(target.first_period(), language),
-            "last": fiscal.format_month(target.last_period(), language),
-            "month": fiscal.format_month(period, language),
-        }
-    elif period in closed:
-        errors["period"] = _("%(month)s is closed for reporting; ask Strategy and Evaluation to reopen it.") % {
-            "month": fiscal.format_month(period, language),
-        }
-    elif period > fiscal.month_start(today):
-        errors["period"] = _("%(month)s has not begun yet; a month is reported once it has started.") % {
-            "month": fiscal.format_month(period, language),
-        }
-    has_allocation = (target.pk, unit.pk) in allocated
-    if target.districts_carry:
-        if not unit.is_district:
-            errors["unit"] = _("%(target)s is reported by the district offices, not by %(unit)s.") % {
-                "target": target.code, "unit": unit.name,
-            }
-        elif not has_allocation:
-            errors["unit"] = _("%(unit)s has no allocation of %(target)s, so it has nothing to report on it.") % {
-                "target": target.code, "unit": unit.name,
-            }
-    elif unit.pk != target.host_id and not has_allocation:
-        errors["unit"] = _("%(target)s is reported by its host, %(host)s.") % {"target": target.code, "host": target.host.name}
-    if error := note_error(note):
+    if error := rules.period_error(target, period, period in closed, today):
+        errors["period"] = error
+    if error := rules.reporting_error(target, unit, (target.pk, unit.pk) in allocated):
+        errors["unit"] = error
+    if error := rules.note_error(note):
         errors["note"] = error
-    if value < 0:
-        errors["value"] = _("A result cannot be negative.")
-    elif target.is_percentage and value > 100:
-        errors["value"] = _("A percentage must be between 0 and 100.")
-    elif value.normalize().as_tuple().exponent < -target.decimals:
-        errors["value"] = (
-            ngettext(
-                "%(target)s is counted with at most %(n)d decimal place.",
-                "%(target)s is counted with at most %(n)d decimal places.",
-                target.decimals,
-            ) % {"target": target.code, "n": target.decimals}
-            if target.decimals else _("%(target)s is counted in whole numbers.") % {"target": target.code}
-        )
+    if error := rules.value_error(target, value):
+        errors["value"] = error
     else:
         try:
             Result._meta.get_field("value").run_validators(value)  # no more digits than the column holds

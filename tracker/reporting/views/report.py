@@ -4,7 +4,6 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from tracker.org.models import Unit
 from tracker.org.permissions import permissions_for
 from tracker.reporting.grid import ReportGrid
 from tracker.targets.models import ClosedMonth, Result, Target
+from tracker.targets.rules import reports_on
 
 
 def month_due(unit, today=None):
@@ -24,8 +24,7 @@ def month_due(unit, today=None):
     it carries has no submitted or verified result; failing that, the latest open month begun;
     failing that, last month."""
     current = fiscal.month_start(today or datetime.date.today())
-    reports_on = Q(allocations__unit=unit) if unit.is_district else Q(host=unit) | Q(allocations__unit=unit)
-    spans = Target.objects.filter(reports_on, districts_carry=unit.is_district).distinct().values_list(
+    spans = Target.objects.filter(reports_on(unit)).distinct().values_list(
         "pk", "start_date", "deadline",
     )
     closed = set(ClosedMonth.objects.values_list("period", flat=True))

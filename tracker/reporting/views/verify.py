@@ -26,6 +26,7 @@ from tracker.org.models import Unit
 from tracker.org.permissions import permissions_for
 from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
 from tracker.targets.recording import REVIEWS, authors, record_result, stamp
+from tracker.targets.rules import reporting_units
 
 State = Result.State
 LEAVE, VERIFY, RETURN = "leave", "verify", "return"
@@ -91,11 +92,13 @@ class VerificationSheet:
     def _rows(self):
         target = self.target
         allocations = list(Allocation.objects.filter(target=target).select_related("unit").order_by("unit__code"))
-        # The units that may report on the target (the rule of ``Target.reporting_error``).
-        if target.districts_carry:
-            units = [(a.unit, a.value) for a in allocations if a.unit.is_district]
-        else:
-            units = [(target.host, None)] + [(a.unit, a.value) for a in allocations if a.unit_id != target.host_id]
+        # The units that may report on the target, its host first when it may.
+        allowed = reporting_units(
+            target, {a.unit_id for a in allocations}, {a.unit_id for a in allocations if a.unit.is_district},
+        )
+        units = ([(target.host, None)] if target.host_id in allowed else []) + [
+            (a.unit, a.value) for a in allocations if a.unit_id in allowed and a.unit_id != target.host_id
+        ]
         self.stored = {r.unit_id: r for r in Result.objects.filter(target=target, period=self.month)}
         # Every result's public history, drafts or not now: a conflict shows what the page showed.
         self.history = history = defaultdict(list)
