@@ -13,9 +13,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tracker.dashboard.templatetags.tracker import band_text, num, pct
 from tracker.lib import fiscal
-from tracker.targets.progress import Band
+from tracker.lib.formatting import num, pct
+from tracker.targets.progress import Band, band_text
 
 # The palette of static/css/tracker.css (:root).
 COLOURS = {
