@@ -4,7 +4,7 @@ import re
 import pytest
 
 from tests.helpers import section, text_of
-from tracker.dashboard.templatetags.tracker import num, pct
+from tracker.lib.formatting import num, pct
 from tracker.org.models import District
 from tracker.targets import progress
 from tracker.targets.models import Result, Target

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from tracker.dashboard import tilemap
-from tracker.dashboard.templatetags.tracker import bar_step
+from tracker.lib.formatting import bar_step
 
 CSS = (settings.BASE_DIR / "static" / "css" / "positions.css").read_text()
 

@@ -1,9 +1,8 @@
 """Chart data for Chart.js, built from ``TargetProgress`` figures; it reaches JS through ``json_script``."""
 from django.utils.translation import gettext as _
 
-from tracker.dashboard.templatetags.tracker import band_text
 from tracker.lib import fiscal
-from tracker.targets.progress import Band, round2
+from tracker.targets.progress import Band, band_text, round2
 
 
 def _float(value, places=2):

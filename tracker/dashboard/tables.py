@@ -5,21 +5,16 @@ column's ``value``: names in the reader's language, numbers rounded as shown but
 words for states. Columns with ``visible=False`` appear only in exports, and a table's
 ``export_keys`` gives the header key of a column whose name is not the key wanted in files.
 """
-import functools
-import inspect
 from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
-from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from tracker.dashboard.templatetags.tracker import band_text, code_url, esc, num, pct, thaidate
+from tracker.lib.formatting import num, pct, thaidate
 from tracker.okrs.models import Okr, Project
+from tracker.targets.progress import band_text
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -67,46 +62,41 @@ class PercentColumn(NumberColumn):
         return pct(value)
 
 
-def awaiting_mark(unverified, latest_verified, target):
-    """A badge on a unit's figure that counts results not yet verified by the host: the amount
-    awaiting (cumulative) or that the latest level awaits; empty when all of it is verified."""
-    if target.is_level and not latest_verified:
-        text = gettext("awaiting verification")
-    elif not target.is_level and unverified:
-        text = gettext("%(amount)s awaiting verification") % {"amount": num(unverified, target.decimals)}
-    else:
-        return ""
-    return format_html(' <span class="awaiting" data-awaiting>{}</span>', text)
+class FragmentColumn(tables.TemplateColumn):
+    """A ``TemplateColumn`` whose template (``template_name``) is rendered in the page's context.
 
+    django-tables2 renders a template name with a new request context per cell, running every context
+    processor again for each. The fragment sees the page's context, the table and the cell's
+    ``record`` and ``value`` (and ``extra_context``).
+    """
 
-def _call_render(render, takes_record, value, record):
-    return render(value=value, record=record) if takes_record else render(value=value)
+    def render(self, record, table, value, bound_column, **kwargs):
+        context = table.context  # the page's, lent by {% render_table %}
+        cell = self.get_context_data(record=record, table=table, value=value, bound_column=bound_column, **kwargs)
+        with context.update({"table": table, **cell}):
+            return context.template.engine.get_template(self.template_name).render(context)
 
 
 class DistrictProgressTable(tables.Table):
-    """The per-district table of the target page. Rows are dicts built from ``UnitProgress``."""
+    """The per-district table of the target page. Rows are dicts built from ``UnitProgress``.
+
+    The columns give the header, the sorting and the exported values; the rows are drawn by the
+    table's template (templates/dashboard/_district_table.html), in the columns' order.
+    """
 
     # On every exported row, so a file read back says which target its figures belong to.
     target_code = tables.Column(visible=False, orderable=False, empty_values=())
-    code = tables.Column(verbose_name=_("Code"), attrs={"th": {"class": "optional"}, "td": {"class": "code optional"}})
-    district = tables.Column(verbose_name=_("District"), order_by=("code",), attrs={"td": {"class": "name"}})
+    code = tables.Column(verbose_name=_("Code"), attrs={"th": {"class": "optional"}})
+    district = tables.Column(verbose_name=_("District"), order_by=("code",))
     # "optional" columns give way on a phone, where each district becomes a card (its name, result
     # / allocation, %, band and rank): the figures matter more there than the zone and code.
-    zone = tables.Column(
-        verbose_name=_("Zone group"), order_by=("zone_number", "code"),
-        attrs={"th": {"class": "optional"}, "td": {"class": "optional"}},
-    )
+    zone = tables.Column(verbose_name=_("Zone group"), order_by=("zone_number", "code"), attrs={"th": {"class": "optional"}})
     allocation = NumberColumn(verbose_name=_("Allocation"))
     result = NumberColumn(verbose_name=_("Result"))
     # xgettext:no-python-format
-    percent = PercentColumn(
-        verbose_name=_("% of allocation"), order_by=("percent_order", "code"),
-        attrs={"th": {"class": "num"}, "td": {"class": "num", "data-label": _("% of allocation")}},
-    )
-    band = tables.Column(verbose_name=_("Band"), order_by=("band_order", "code"), attrs={"td": {"class": "band-cell"}})
-    rank = NumberColumn(
-        verbose_name=_("Rank of 50"), attrs={"th": {"class": "num"}, "td": {"class": "num", "data-label": _("Rank of 50")}},
-    )
+    percent = PercentColumn(verbose_name=_("% of allocation"), order_by=("percent_order", "code"))
+    band = tables.Column(verbose_name=_("Band"), order_by=("band_order", "code"))
+    rank = NumberColumn(verbose_name=_("Rank of 50"))
 
     export_keys = {"code": "district_code"}
     # The id of the page section holding the table: sort links and the filter come back to it.
@@ -115,77 +105,18 @@ class DistrictProgressTable(tables.Table):
     class Meta:
         orderable = True
         attrs = {"class": "data cards", "id": "district-table"}
-        row_attrs = {"data-band": lambda record: record["band"]}
+        template_name = "dashboard/_district_table.html"
 
-    def __init__(self, *args, target=None, keep="", **kwargs):
+    def __init__(self, *args, target=None, keep="", show_all=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.target = target
         self.keep = keep
+        self.show_all = show_all  # the page without its filter, when a filter is on
         for name in ("allocation", "result"):
             self.columns[name].column.decimals = target.decimals
 
     def value_target_code(self):
         return self.target.code
-
-    def html_rows(self):
-        """The body's rows as HTML, the same as django-tables2 draws them (tested), ten times faster.
-
-        django-tables2 inspects a signature and resolves a template variable per cell: 400 cells
-        were 80% of the target page's time. Here each column's renderer is chosen once and called
-        directly; empty values show the table's default, as django-tables2 does.
-        """
-        columns = []
-        for bound in self.columns:
-            custom = getattr(self, f"render_{bound.name}", None)
-            if custom is not None:
-                takes_record = "record" in inspect.signature(custom).parameters
-                render = functools.partial(_call_render, custom, takes_record)
-            else:
-                render = functools.partial(_call_render, bound.column.render, False)
-            columns.append((bound.name, format_html("<td {}>", bound.attrs["td"].as_html()), render, bound.column.empty_values))
-        default = esc(self.default)
-        rows = []
-        for index, record in enumerate(self.data):
-            cells = "".join(
-                f"{opening}{default if (value := record.get(name)) in empty else esc(render(value, record))}</td>"
-                for name, opening, render, empty in columns
-            )
-            rows.append(f'<tr data-band="{esc(record["band"])}" class="{"odd" if index % 2 else "even"}">{cells}</tr>')
-        return mark_safe("\n".join(rows))
-
-    def html_header(self):
-        """The header row's cells as HTML, the same as templates/tables/table.html draws them (tested):
-        a sort link per column, built from the request's query string as ``querystring_replace``
-        does, without resolving a dozen template variables per column."""
-        params = dict(self.request.GET)
-        anchor = f"#{esc(self.anchor)}" if self.anchor else ""
-        cells = []
-        for column in self.columns:
-            sort = ""
-            if column.is_ordered:
-                sort = f' aria-sort="{"descending" if column.order_by_alias.is_descending else "ascending"}"'
-            header = esc(column.header)
-            if column.orderable:
-                query = escape("?" + urlencode({**params, self.prefixed_order_by_field: column.order_by_alias.next}, doseq=True))
-                header = f'<a href="{query}{anchor}">{header}</a>'
-            cells.append(f'<th scope="col" {column.attrs["th"].as_html()}{sort}>{header}</th>')
-        return mark_safe("".join(cells))
-
-    def render_district(self, value, record):
-        return mark_safe(f'<a href="{esc(code_url("dashboard:district", record["code"]))}{esc(self.keep)}">{esc(value)}</a>')
-
-    def value_district(self, value):
-        return value  # the name without the link render_district wraps it in
-
-    def render_result(self, value, record):
-        mark = awaiting_mark(record["unverified"], record["latest_verified"], self.target)
-        return mark_safe(f"{num(value, self.target.decimals)}{esc(mark)}")
-
-    def value_result(self, value):
-        return rounded(value, self.target.decimals)  # the number alone, without render_result's mark
-
-    def render_band(self, value):
-        return mark_safe(f'<span class="band band-{esc(value)}">{esc(band_text(value, self.target.band_low, self.target.band_high))}</span>')
 
     def value_band(self, value):
         return band_text(value, self.target.band_low, self.target.band_high)
@@ -196,7 +127,9 @@ class OkrTable(tables.Table):
     name = tables.Column(verbose_name=_("Objective and key result"), order_by=("name_th",), accessor="name")
     unit_code = tables.Column(accessor="unit__code", visible=False)
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__code",))
-    target = tables.Column(verbose_name=_("Target"), order_by=("target__code",))
+    target = FragmentColumn(
+        template_name="dashboard/_target_link.html", verbose_name=_("Target"), order_by=("target__code",), empty_values=(None, ""),
+    )
     fiscal_year = tables.Column(verbose_name=_("Fiscal year"))
     project_count = NumberColumn(verbose_name=_("Projects bound"))
     is_bound = tables.BooleanColumn(verbose_name=_("Bound to projects"), yesno=(pgettext_lazy("OKR bound to projects", "Yes"), pgettext_lazy("OKR bound to projects", "No")))
@@ -217,10 +150,6 @@ class OkrTable(tables.Table):
 
     target_name = tables.Column(accessor="target__name", visible=False)
 
-    def render_target(self, value):
-        return format_html(
-            '<a href="{}"><span class="code">{}</span> {}</a>', reverse("dashboard:target", args=[value.code]), value.code, value.name,
-        )
 
     def value_target(self, value):
         return value.code
@@ -236,8 +165,11 @@ class ProjectTable(tables.Table):
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__code",))
     # ``bound_okrs``: the OKRs as a list (prefetched today, or as bound on a past day), targets loaded.
     okrs = tables.Column(verbose_name=_("OKRs"), accessor="bound_okrs", orderable=False, empty_values=())
-    targets = tables.Column(verbose_name=_("Targets"), accessor="bound_okrs", orderable=False, empty_values=())
-    status = tables.Column(verbose_name=_("Status"))
+    targets = FragmentColumn(
+        template_name="dashboard/_target_links.html", verbose_name=_("Targets"), accessor="bound_okrs", orderable=False,
+        extra_context=lambda value: {"targets": ProjectTable.served(value)},
+    )
+    status = FragmentColumn(template_name="dashboard/_project_status.html", verbose_name=_("Status"), empty_values=(None, ""))
     # xgettext:no-python-format
     progress = NumberColumn(verbose_name=_("Progress (%)"))
     last_reported_on = tables.Column(verbose_name=_("Last reported"))
@@ -260,24 +192,12 @@ class ProjectTable(tables.Table):
         return ", ".join(okr.code for okr in value)
 
     @staticmethod
-    def _targets(okrs):
+    def served(okrs):
         """The targets served by the project's OKRs, once each, in code order."""
         return sorted({okr.target.code: okr.target for okr in okrs if okr.target is not None}.values(), key=lambda t: t.code)
 
-    def render_targets(self, value):
-        targets = self._targets(value)
-        if not targets:
-            return "—"
-        return format_html_join(
-            ", ", '<a href="{}"><span class="code">{}</span> {}</a>',
-            ((reverse("dashboard:target", args=[t.code]), t.code, t.name) for t in targets),
-        )
-
     def value_targets(self, value):
-        return "; ".join(f"{t.code} {t.name}" for t in self._targets(value))
-
-    def render_status(self, record):
-        return format_html('<span class="pstatus pstatus-{}">{}</span>', record.status, record.get_status_display())
+        return "; ".join(f"{t.code} {t.name}" for t in self.served(value))
 
     def value_status(self, record):
         return record.get_status_display()

@@ -8,7 +8,6 @@ from collections import Counter, OrderedDict
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
@@ -185,14 +184,12 @@ def target(request, code):
         ],
         target=item,
         keep=keep(form, as_of),
+        show_all=_without(request, "zone", "band") + f"#{DistrictProgressTable.anchor}" if table_filter.filtering else None,
         # The page puts the districts furthest behind first; a download, being data, keeps code order.
         order_by=request.GET.get("sort") or ("code" if DataExport.is_valid_format(request.GET.get("_export")) else "percent"),
     )
     if table_filter.filtering:
-        table.empty_text = format_html(
-            '{} <a href="{}" data-clear-filter>{}</a>',
-            _("No district matches this filter."), _without(request, "zone", "band") + f"#{table.anchor}", _("Show all districts"),
-        )
+        table.empty_text = _("No district matches this filter.")
     RequestConfig(request, paginate=False).configure(table)
     export_format = request.GET.get("_export")
     if DataExport.is_valid_format(export_format):

@@ -1,21 +1,20 @@
 """Small charts drawn on the server as inline SVG, for the brief, its PDF and the presentation.
 
 A PDF made on the server runs no JavaScript, so the brief cannot use the dashboards' Chart.js
-charts: these functions draw the same pictures from a ``TargetProgress`` as SVG markup, which
-the HTML page and WeasyPrint both show. Pure Python, no JavaScript; every piece of text is
-escaped, and each chart carries a ``<title>`` (and ``role="img"``) saying what it shows, so a
-screen reader reads it. The colours are those of ``static/css/tracker.css`` (an SVG drawn into a
-PDF does not see the page's CSS variables).
+charts: these functions work out the same pictures from a ``TargetProgress`` — coordinates, labels,
+the sentence each chart says — and ``templates/meetings/_trajectory.svg`` and ``_band_bar.svg`` draw
+them as SVG markup, which the HTML page and WeasyPrint both show. No JavaScript; each chart carries a
+``<title>`` (and ``role="img"``) saying what it shows, so a screen reader reads it. The colours are
+those of ``static/css/tracker.css`` (an SVG drawn into a PDF does not see the page's CSS variables).
 """
 from decimal import Decimal
 
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from tracker.dashboard.templatetags.tracker import band_text, num, pct
 from tracker.lib import fiscal
-from tracker.targets.progress import Band
+from tracker.lib.formatting import num, pct
+from tracker.targets.progress import Band, band_text
 
 # The palette of static/css/tracker.css (:root).
 COLOURS = {
@@ -41,22 +40,6 @@ def _nice_step(span, ticks=4):
         if raw <= factor * power:
             return factor * power
     return 10 * power
-
-
-def _svg(width, height, title, body, css_class, chart_id):
-    title_id = f"{chart_id}-title"
-    return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="{escape(css_class)}" id="{escape(chart_id)}" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'aria-labelledby="{escape(title_id)}" font-family="{escape(FONT)}" data-png-name="{escape(chart_id)}">'
-        f'<title id="{escape(title_id)}">{escape(title)}</title>{"".join(body)}</svg>'
-    )
-
-
-def _text(x, y, text, size=11, anchor="middle", fill=COLOURS["ink"], weight=None):
-    bold = f' font-weight="{weight}"' if weight else ""
-    return (f'<text x="{_f(x)}" y="{_f(y)}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{bold}>'
-            f"{escape(text)}</text>")
 
 
 def month_label(point, language):
@@ -94,39 +77,15 @@ def trajectory(figure, language, chart_id=None, width=420, height=200):
     def y(value):
         return upper + plot_h - float(Decimal(value) / y_max) * plot_h
 
-    body = []
+    ticks = []
     tick = Decimal(0)
     while tick <= y_max:
-        body.append(f'<line x1="{left}" x2="{width - right}" y1="{_f(y(tick))}" y2="{_f(y(tick))}" '
-                    f'stroke="{COLOURS["line"]}" stroke-width="1"/>')
-        body.append(_text(left - 5, y(tick) + 4, num(tick, 0 if tick == int(tick) else 2), size=10, anchor="end",
-                          fill=COLOURS["muted"]))
+        ticks.append({"y": _f(y(tick)), "label_y": _f(y(tick) + 4), "label": num(tick, 0 if tick == int(tick) else 2)})
         tick += step
     every = 1 if len(months) <= 6 else 2 if len(months) <= 12 else 3  # labels that do not overlap
-    for i, point in enumerate(months):
-        if i % every == 0:
-            body.append(_text(x(i), upper + plot_h + 14, month_label(point, language), size=10, fill=COLOURS["muted"]))
-
-    expected = " ".join(f"{_f(x(i))},{_f(y(m.expected))}" for i, m in enumerate(months) if m.expected is not None)
-    body.append(f'<polyline points="{expected}" fill="none" stroke="{COLOURS["trajectory"]}" stroke-width="1.5" '
-                f'stroke-dasharray="5 3"/>')
-    if reported:
-        line = " ".join(f"{_f(x(i))},{_f(y(v))}" for i, v in reported)
-        body.append(f'<polyline points="{line}" fill="none" stroke="{COLOURS["high"]}" stroke-width="2.5" '
-                    f'stroke-linejoin="round"/>')
-        body.extend(f'<circle cx="{_f(x(i))}" cy="{_f(y(v))}" r="2.5" fill="{COLOURS["high"]}"/>' for i, v in reported)
+    labels = [{"x": _f(x(i)), "text": month_label(point, language)} for i, point in enumerate(months) if i % every == 0]
 
     result_label = _("Level reported") if target.is_level else _("Result to date")
-    line_label = _("Straight line to the target")
-    legend_y = height - 8
-    body.append(f'<line x1="{left}" x2="{left + 18}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
-                f'stroke="{COLOURS["high"]}" stroke-width="2.5"/>')
-    body.append(_text(left + 22, legend_y, result_label, size=10, anchor="start"))
-    middle = left + plot_w / 2
-    body.append(f'<line x1="{_f(middle)}" x2="{_f(middle + 18)}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
-                f'stroke="{COLOURS["trajectory"]}" stroke-width="1.5" stroke-dasharray="5 3"/>')
-    body.append(_text(middle + 22, legend_y, line_label, size=10, anchor="start"))
-
     unit = "%" if target.is_level else f" {target.get_unit_of_measure_display()}"
     title = _("%(name)s: %(result_label)s by month against the straight line to the target. "
               "%(result)s%(unit)s of %(target)s%(unit)s (%(percent)s), expected by now %(expected)s.") % {
@@ -134,7 +93,20 @@ def trajectory(figure, language, chart_id=None, width=420, height=200):
         "target": num(target.target_value, decimals), "unit": unit, "percent": pct(figure.percent),
         "expected": pct(figure.expected),
     }
-    return _svg(width, height, title, body, "svg-chart svg-trajectory", chart_id)
+    middle, legend_y = left + plot_w / 2, height - 8
+    return render_to_string("meetings/_trajectory.svg", {
+        **_chart(width, height, title, "svg-chart svg-trajectory", chart_id),
+        "left": left, "right_edge": width - right, "ticks": ticks, "tick_x": _f(left - 5),
+        "labels": labels, "labels_y": _f(upper + plot_h + 14),
+        "expected": " ".join(f"{_f(x(i))},{_f(y(m.expected))}" for i, m in enumerate(months) if m.expected is not None),
+        "reported": " ".join(f"{_f(x(i))},{_f(y(v))}" for i, v in reported),
+        "dots": [(_f(x(i)), _f(y(v))) for i, v in reported],
+        "legend": {
+            "y": legend_y, "line_y": legend_y - 4, "line_end": left + 18, "text_x": _f(left + 22), "result": result_label,
+            "middle": _f(middle), "middle_end": _f(middle + 18), "middle_text_x": _f(middle + 22),
+            "straight": _("Straight line to the target"),
+        },
+    })
 
 
 def band_bar(figure, chart_id=None, width=420, height=34):
@@ -148,20 +120,28 @@ def band_bar(figure, chart_id=None, width=420, height=34):
     if not total:
         return ""
     chart_id = chart_id or f"svg-bands-{target.code}"
-    body, start = [], 0.0
+    parts, start = [], 0.0
     bar_h = height - 2
     for band, count in counts:
         if not count:
             continue
         part = width * count / total
-        body.append(f'<rect x="{_f(start)}" y="1" width="{_f(part)}" height="{bar_h}" fill="{COLOURS[band.value]}" '
-                    f'stroke="{COLOURS["ink"]}" stroke-width="0.75"/>')
-        if part >= 16:
-            body.append(_text(start + part / 2, 1 + bar_h / 2 + 5, str(count), size=13,
-                              fill=COLOURS[f"{band.value}-text"], weight="600"))
+        parts.append({
+            "x": _f(start), "width": _f(part), "fill": COLOURS[band.value], "count": count if part >= 16 else None,
+            "text_x": _f(start + part / 2), "text_fill": COLOURS[f"{band.value}-text"],
+        })
         start += part
     title = _("Districts by band: %(counts)s") % {"counts": ", ".join(
         f"{band_text(band, target.band_low, target.band_high)} {count}" for band, count in counts
         if count or band != Band.NONE
     )}
-    return _svg(width, height, title, body, "svg-chart svg-bands", chart_id)
+    return render_to_string("meetings/_band_bar.svg", {
+        **_chart(width, height, title, "svg-chart svg-bands", chart_id),
+        "parts": parts, "bar_h": bar_h, "text_y": _f(1 + bar_h / 2 + 5),
+    })
+
+
+def _chart(width, height, title, css_class, chart_id):
+    """What the ``<svg>`` element of a chart says (templates/meetings/_svg.svg)."""
+    return {"width": width, "height": height, "title": title, "css_class": css_class, "chart_id": chart_id,
+            "font": FONT, "colours": COLOURS}

@@ -16,8 +16,8 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
-from tracker.dashboard.templatetags.tracker import num
 from tracker.lib import fiscal
+from tracker.lib.formatting import num
 from tracker.targets import progress
 from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
 from tracker.targets.recording import Conflict, delete_result, record_result, stamp

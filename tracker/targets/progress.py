@@ -37,6 +37,7 @@ Rules (shown on the pages in ``templates/dashboard/_rules.html``):
   taken at that day, not at the month's end.
 """
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -45,10 +46,12 @@ from django.db import models
 from django.db.models import Avg, F, Max, Q, Sum, Window
 from django.db.models.functions import FirstValue
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.lib import fiscal
 from tracker.lib.expressions import among_values
+from tracker.lib.formatting import threshold
 from tracker.org.models import Unit
 from tracker.targets import rules
 from tracker.targets.models import Allocation, Result, Target
@@ -94,6 +97,23 @@ def band_for(percent, band_low, band_high):
     if percent >= band_low:
         return Band.MIDDLE
     return Band.LOW
+
+
+def band_text(band, low, high, not_reported=None):
+    """A band in words from the target's thresholds: ≥ 100% / 50% – < 100% / < 50%, else "Not reported"."""
+    if band in (Band.HIGH, Band.MIDDLE, Band.LOW):
+        return _band_range(band, low, high)
+    return not_reported or gettext("Not reported")
+
+
+@functools.lru_cache(maxsize=256)
+def _band_range(band, low, high):
+    """A band's range (the same in every language), worked out once per process."""
+    if band == Band.HIGH:
+        return f"≥ {threshold(high)}%"
+    if band == Band.MIDDLE:
+        return f"{threshold(low)}% – < {threshold(high)}%"
+    return f"< {threshold(low)}%"
 
 
 def elapsed_share(start, deadline, day):

@@ -1,7 +1,7 @@
 """Template filters of the meeting pages: signed changes, and an action's state on a day."""
 from django import template
 
-from tracker.dashboard.templatetags.tracker import signed
+from tracker.lib.formatting import signed
 
 register = template.Library()
 register.filter("signed", signed)

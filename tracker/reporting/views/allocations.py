@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker.dashboard.templatetags.tracker import num
+from tracker.lib.formatting import num
 from tracker.org.models import District, Unit
 from tracker.org.permissions import permissions_for
 from tracker.reporting.grid import parse_number

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -69,17 +68,12 @@ def compliance(request, month):
         export = DataExport(export_format, ComplianceExportTable(matrix.long_rows()), dataset_kwargs={"title": "compliance"})
         return export.response(f"compliance-{month:%Y-%m}-{as_of.isoformat()}.{export_format}")
 
-    # The cells rendered once per target and state, not once per cell: a city-wide month has 10,000.
-    shown = {
-        (column.target.code, cell): format_html(
-            '<td class="cell cell-{v}" data-target="{code}" data-state="{v}" title="{code}: {label}">'
-            '<span aria-hidden="true">{mark}</span><span class="visually-hidden">{label}</span></td>',
-            v=cell.value, code=column.target.code, label=cell.label, mark=cell.mark,
-        )
-        for column in matrix.columns for cell in Cell
-    }
+    # Each target's cell in each state rendered once, not once per cell: a city-wide month has
+    # 10,000, six template variables each (180 ms as a loop in the page's template).
+    cell = get_template("reporting/_compliance_cell.html")
+    shown = {}
     for row in matrix.rows:
-        row.html = mark_safe("".join(shown[key] for key in row.keyed))  # noqa: S308 (format_html above)
+        row.shown = [shown.get(key) or shown.setdefault(key, cell.render({"code": key[0], "cell": key[1]})) for key in row.keyed]
     may_remind = permissions.may_send_reminders()
     query = request.GET.copy()
     query.pop("_export", None)
