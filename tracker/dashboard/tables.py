@@ -67,13 +67,13 @@ class FragmentColumn(tables.TemplateColumn):
 
     django-tables2 renders a template name with a new request context per cell, running every context
     processor again for each. The fragment sees the page's context, the table and the cell's
-    ``record`` and ``value`` (and ``extra_context``).
+    ``record`` and ``value``, and what ``extra_context`` (a dict, or a function of the value) adds.
     """
 
-    def render(self, record, table, value, bound_column, **kwargs):
+    def render(self, record, table, value, **kwargs):
+        extra = self.extra_context(value) if callable(self.extra_context) else self.extra_context
         context = table.context  # the page's, lent by {% render_table %}
-        cell = self.get_context_data(record=record, table=table, value=value, bound_column=bound_column, **kwargs)
-        with context.update({"table": table, **cell}):
+        with context.update({"table": table, "record": record, "value": value, **extra}):
             return context.template.engine.get_template(self.template_name).render(context)
 
 
@@ -167,7 +167,7 @@ class ProjectTable(tables.Table):
     okrs = tables.Column(verbose_name=_("OKRs"), accessor="bound_okrs", orderable=False, empty_values=())
     targets = FragmentColumn(
         template_name="dashboard/_target_links.html", verbose_name=_("Targets"), accessor="bound_okrs", orderable=False,
-        extra_context=lambda value: {"targets": ProjectTable.served(value)},
+        extra_context=lambda okrs: {"targets": ProjectTable.served(okrs)},
     )
     status = FragmentColumn(template_name="dashboard/_project_status.html", verbose_name=_("Status"), empty_values=(None, ""))
     # xgettext:no-python-format

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext, gettext_noop, ngettext
 
@@ -212,7 +212,8 @@ def compliance_link(figure, counts, keep=""):
 @register.simple_tag(takes_context=True)
 def overview_rows(context, figures):
     """What each of the overview's rows shows, for one loop in dashboard/overview.html: the same
-    pieces as the tags above, as plain values (200-odd rows of seven cells)."""
+    pieces as the tags above, as plain values in one dictionary a row (200-odd rows of seven cells:
+    every lookup in the template counts)."""
     w = words()
     keep, comparisons, counts = context.get("keep", ""), context.get("comparisons") or {}, context.get("compliance")
     statuses = {choice.value: str(choice.label) for choice in Status}
@@ -223,14 +224,60 @@ def overview_rows(context, figures):
         if target.unit_of_measure not in units:
             units[target.unit_of_measure] = unit_label(target)
         comparison = comparisons.get(target.pk)
-        rows.append({
-            "code": target.code, "name": target.name, "child": target.parent_id is not None,
-            "url": code_url("dashboard:target", target.code) + keep,
-            "result": result(figure, w, units[target.unit_of_measure]), "percent": f.pct(figure.percent),
-            "trend": trend(comparison, w) if comparison is not None and comparison.trend else None,
-            "bar": bar(figure, w), "status": figure.status, "status_label": statuses[figure.status],
-            "bands": bands(figure, w) if target.districts_carry else None,
-            "compliance": compliance(figure, counts, keep, w) if target.districts_carry else None,
+        shown_bar = bar(figure, w)
+        row = {
+            "code": target.code, "name": target.name, "child": target.parent_id,
+            "url": code_url("dashboard:target", target.code) + keep, **result(figure, w, units[target.unit_of_measure]),
+            "percent": f.pct(figure.percent), "trend": None,
+            "bar_label": shown_bar["label"], "fill": shown_bar["fill"], "expected": shown_bar["expected"],
+            "status": figure.status, "status_label": statuses[figure.status], "bands": None, "compliance": None,
             "last": f.thaidate(figure.last_entered_at) if figure.last_entered_at else None,
+        }
+        if comparison is not None and comparison.trend:
+            shown = trend(comparison, w)
+            row.update(trend=shown["direction"], arrow=shown["arrow"], delta=shown["delta"], trend_words=shown["words"])
+        if target.districts_carry:
+            row["bands"] = bands(figure, w)
+            if link := compliance(figure, counts, keep, w):
+                row.update(compliance=link["url"], compliance_text=link["text"])
+        rows.append(row)
+    return rows
+
+
+@register.simple_tag(takes_context=True)
+def history_rows(context, history):
+    """What each row of the history of results shows (dashboard/_history.html draws them): 50 rows of
+    eight cells, their values read here once rather than through a dozen model lookups each."""
+    keep = context.get("keep", "")
+    rows = []
+    for revision in history:
+        result = revision.result
+        target, unit, by = result.target, result.unit, revision.changed_by
+        changed_at = timezone.localtime(revision.changed_at)
+        rows.append({
+            "pk": revision.pk, "action": revision.action, "datetime": changed_at.isoformat(),
+            "when": f"{f.thaidate(changed_at)} {changed_at:%H:%M}", "unit": unit.name,
+            "unit_url": code_url("dashboard:district", unit.code) + keep if unit.is_district else None,
+            "target": target.name, "target_url": code_url("dashboard:target", target.code) + keep,
+            "month": f.thaimonth(result.period), "state": revision.state, "change": revision.action_label,
+            "previous": f.num(revision.previous_value, target.decimals) if revision.value_changed else None,
+            "value": f.num(revision.value, target.decimals), "level": target.is_level,
+            "by": (by.get_full_name() or by.username) if by else None, "reason": revision.comment or "",
         })
     return rows
+
+
+@register.simple_tag(takes_context=True)
+def tile_links(context, tiles):
+    """What each of the tile map's 50 squares shows (dashboard/target.html draws them)."""
+    keep, zone = context.get("keep", ""), gettext("Z%(n)s")
+    links = []
+    for tile in tiles:
+        figure, unit = tile["unit"], tile["unit"].unit
+        links.append({
+            "band": figure.band, "edges": tile["edges"], "row": tile["row"], "col": tile["col"],
+            "url": code_url("dashboard:district", unit.code) + keep, "title": f"{unit.name}: {f.pct(figure.percent)}",
+            "name": unit.short_name, "shown": f"{f.num(figure.percent_display, 0)}%" if figure.percent is not None else "–",
+            "zone": zone % {"n": unit.zone.number},
+        })
+    return links
