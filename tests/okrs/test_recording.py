@@ -7,7 +7,7 @@ from tests.factories import person
 from tracker.okrs.models import Okr, Project, project_okr_history
 from tracker.okrs.recording import record_okr, record_project
 from tracker.org.models import Role
-from tracker.targets.recording import AS_LOADED
+from tracker.targets.history import AS_LOADED
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_a_changed_okr_keeps_its_history_with_the_acting_user(reporter, clock):
     assert latest.history_date == datetime.datetime(2024, 6, 20, 2, tzinfo=datetime.UTC)
 
 
-def test_the_okr_as_loaded_is_kept_at_the_start_of_its_fiscal_year(reporter, clock):
+def test_the_okr_as_loaded_keeps_the_day_its_fixture_said(reporter, clock):
     clock(2024, 6, 20, 9)
     okr = Okr.objects.get(code="ENV-OKR-01")
     old_name = okr.name_en
@@ -56,5 +56,13 @@ def test_a_project_change_keeps_its_fields_and_okrs_in_one_record(reporter, cloc
     assert list(project.okrs.values_list("code", flat=True)) == ["ENV-OKR-02"]
 
 
-def test_loading_the_fixtures_writes_no_history():
-    assert not Project.history.exists() and not Okr.history.exists()
+def test_loading_the_fixtures_starts_each_row_on_the_day_the_fixture_says():
+    """The demo says its rows hold from 1 Oct 2023: one record each, then, with a project's OKRs."""
+    start = datetime.datetime(2023, 9, 30, 17, tzinfo=datetime.UTC)  # 1 Oct 2023, Bangkok
+    for model, count in ((Okr, 26), (Project, 97)):
+        records = list(model.history.values_list("history_type", "history_date", "history_change_reason", "history_user"))
+        assert records == [("+", start, AS_LOADED, None)] * count
+    project = Project.objects.get(code="ENV-PRJ-001")
+    bound = project_okr_history().objects.filter(history__in=project.history.all()).values_list("okr__code", flat=True)
+    assert list(bound) == ["ENV-OKR-01"]
+    assert project_okr_history().objects.count() == Project.okrs.through.objects.count() == 117

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from tracker.org.models import Unit
 from tracker.targets import progress
-from tracker.targets.models import Result, Target
+from tracker.targets.models import Allocation, Result, Target
 from tracker.targets.progress import Status
 from tracker.targets.recording import record_result
 
@@ -73,6 +73,7 @@ def test_results_written_around_the_rules_do_not_count(meeting_day):
     trees, points = Target.objects.get(code="ENV-TREES"), Target.objects.get(code="ENV-WASTE-POINTS")
     env, district = Unit.objects.get(code="ENV"), Unit.objects.get(code="1002")
     points.allocations.filter(unit=district).delete()
+    Allocation.history.filter(target=points, unit=district).delete()  # never allocated, not removed since
     when = datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC)
     with transaction.atomic():
         Result.objects.bulk_create([
@@ -106,7 +107,8 @@ def test_a_level_target_runs_from_its_baseline(meeting_day):
 
 
 def test_an_entered_baseline_is_used(meeting_day):
-    Target.objects.filter(code="ENV-WASTE-COLLECTION").update(baseline=80)
+    for rows in (Target.objects, Target.history):  # as the fixture would have said it
+        rows.filter(code="ENV-WASTE-COLLECTION").update(baseline=80)
     collection = figure("ENV-WASTE-COLLECTION", meeting_day)
     assert collection.baseline == 80
     assert collection.status == Status.OFF_TRACK  # 79.87% is below where it started

@@ -4,14 +4,10 @@ Both keep their history (django-simple-history; a project's history also keeps t
 bound to), so that the summaries can be shown as they stood on a past day. They are written
 through :mod:`tracker.okrs.recording`.
 """
-import copy
-
 from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.signals import pre_save
-from django.dispatch import receiver
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,38 +16,18 @@ from tracker.lib.bilingual import BilingualName
 from tracker.lib.converters import validate_code
 from tracker.lib.limits import plausible_day, text_within
 from tracker.org.models import Unit
+from tracker.targets.history import as_they_stood, records_as_of
 from tracker.targets.models import Target
 
 
-def latest_records(model, day):
-    """History records of ``model``: the latest of each row dated by the end of ``day``, deletions left out."""
-    end = fiscal.end_of_day(day)
-    records = model.history.model.objects.order_by()
-    latest = (
-        records.filter(id=OuterRef("id"), history_date__lt=end)
-        .order_by("-history_date", "-history_id").values("history_id")[:1]
-    )
-    return records.filter(history_date__lt=end, history_id=Subquery(latest)).exclude(history_type="-")
-
-
-def untouched(queryset):
-    """The rows of ``queryset`` that have no history at all (loaded from a fixture, never changed):
-    as they are now on any day."""
-    return queryset.exclude(Exists(queryset.model.history.model.objects.filter(id=OuterRef("pk"))))
-
-
-def bound_as_of(day, ref):
+def bound_then(day, ref):
     """A condition: the OKR whose id is ``OuterRef(ref)`` was bound to a project at the end of ``day``."""
-    then = project_okr_history().objects.filter(history__in=latest_records(Project, day), okr=OuterRef(ref))
-    now = Project.okrs.through.objects.filter(project__in=untouched(Project.objects.all()), okr=OuterRef(ref))
-    return Exists(then) | Exists(now)
+    return Exists(project_okr_history().objects.filter(history__in=records_as_of(Project, day), okr=OuterRef(ref)))
 
 
 def bindings_as_of(day):
     """(OKR id, project id) of every binding as it stood at the end of ``day``, in one query."""
-    then = project_okr_history().objects.filter(history__in=latest_records(Project, day)).values_list("okr", "project")
-    now = Project.okrs.through.objects.filter(project__in=untouched(Project.objects.all())).values_list("okr", "project")
-    return then.union(now.order_by(), all=True)
+    return project_okr_history().objects.filter(history__in=records_as_of(Project, day)).values_list("okr", "project")
 
 
 def project_okr_history():
@@ -92,52 +68,29 @@ class OkrQuerySet(models.QuerySet):
             )
             return {row["unit"]: {"okrs": row["okrs"], "bound": row["bound"]} for row in rows}
         _refuse_filters(self)
-        then = latest_records(Okr, as_of).filter(unit__in=units)
-        now = untouched(self).filter(unit__in=units)
+        rows = records_as_of(Okr, as_of).filter(unit__in=units)
         if fiscal_year is not None:
-            then, now = then.filter(fiscal_year=fiscal_year), now.filter(fiscal_year=fiscal_year)
-        # One row per OKR from both sides (a UNION cannot be grouped any more), counted here.
-        rows = then.annotate(is_bound=bound_as_of(as_of, "id")).values_list("unit", "is_bound").union(
-            now.annotate(is_bound=bound_as_of(as_of, "pk")).order_by().values_list("unit", "is_bound"), all=True,
+            rows = rows.filter(fiscal_year=fiscal_year)
+        rows = (
+            rows.annotate(is_bound=bound_then(as_of, "id")).values("unit")
+            .annotate(okrs=Count("id"), bound=Count("id", filter=Q(is_bound=True)))
         )
-        summary = {}
-        for unit, is_bound in rows:
-            counts = summary.setdefault(unit, {"okrs": 0, "bound": 0})
-            counts["okrs"] += 1
-            counts["bound"] += bool(is_bound)
-        return summary
-
+        return {row["unit"]: {"okrs": row["okrs"], "bound": row["bound"]} for row in rows}
 
     def as_they_stood(self, day):
-        """The OKRs of this queryset as they stood at the end of ``day``: copies carrying that day's
-        fields, ``is_bound`` and ``project_count`` (from the projects' bindings then), ``target`` loaded.
-
-        OKRs created since are left out (and OKRs deleted since are not brought back: nothing
-        deletes them). A constant number of queries.
-        """
-        okrs = list(self.select_related("unit", "target"))
-        pks = [o.pk for o in okrs]
-        records = {r.id: r for r in latest_records(Okr, day).filter(id__in=pks)}
-        touched = set(Okr.history.model.objects.filter(id__in=pks).values_list("id", flat=True).distinct())
+        """The OKRs of this queryset as they stood at the end of ``day`` (``history.as_they_stood``),
+        with ``is_bound`` and ``project_count`` from the projects' bindings then and ``target`` as it
+        stood then. OKRs created since are left out. A constant number of queries."""
+        okrs = as_they_stood(self.select_related("unit", "target"), day, Okr.HISTORY_FIELDS)
         projects = {}
         for okr_id, project_id in bindings_as_of(day):
             projects.setdefault(okr_id, set()).add(project_id)
-        targets = Target.objects.in_bulk({r.target_id for r in records.values()} - {o.target_id for o in okrs} - {None})
-        targets.update((o.target_id, o.target) for o in okrs if o.target_id)
-        stood = []
+        targets = {t.pk: t for t in Target.objects.as_they_stood(Target.objects.filter(pk__in={o.target_id for o in okrs}), day)}
         for okr in okrs:
-            if okr.pk in touched:
-                record = records.get(okr.pk)
-                if record is None:
-                    continue  # created since
-                okr = copy.copy(okr)
-                for name in Okr.HISTORY_FIELDS:
-                    setattr(okr, name, getattr(record, name))
-                okr.target = targets.get(okr.target_id)
+            okr.target = targets.get(okr.target_id)
             okr.project_count = len(projects.get(okr.pk, ()))
             okr.is_bound = bool(okr.project_count)
-            stood.append(okr)
-        return stood
+        return okrs
 
 
 class Okr(BilingualName, models.Model):
@@ -200,46 +153,25 @@ class ProjectQuerySet(models.QuerySet):
             )
             return {row.pop("unit"): row for row in rows}
         _refuse_filters(self)
-        # One row per project from both sides (a UNION cannot be grouped any more), counted here.
-        columns = ("unit", "status", "last_reported_on")
-        rows = latest_records(Project, as_of).filter(unit__in=units).values_list(*columns).union(
-            untouched(self).filter(unit__in=units).order_by().values_list(*columns), all=True,
+        rows = records_as_of(Project, as_of).filter(unit__in=units).values("unit").annotate(
+            projects=Count("id"),
+            reported=Count("id", filter=Q(last_reported_on__isnull=False)),
+            **{status: Count("id", filter=Q(status=status)) for status in Project.Status.values},
         )
-        summary = {}
-        for unit, status, last_reported_on in rows:
-            counts = summary.setdefault(unit, {"projects": 0, "reported": 0, **dict.fromkeys(Project.Status.values, 0)})
-            counts["projects"] += 1
-            counts["reported"] += last_reported_on is not None
-            counts[status] += 1
-        return summary
-
+        return {row.pop("unit"): row for row in rows}
 
     def as_they_stood(self, day):
-        """The projects of this queryset as they stood at the end of ``day``: copies carrying that
-        day's fields and ``bound_okrs`` (the OKRs bound then, as they are now, targets loaded).
-
-        Projects created since are left out. A constant number of queries.
-        """
-        projects = list(self.select_related("unit"))
-        pks = [p.pk for p in projects]
-        records = {r.id: r for r in latest_records(Project, day).filter(id__in=pks)}
-        touched = set(Project.history.model.objects.filter(id__in=pks).values_list("id", flat=True).distinct())
+        """The projects of this queryset as they stood at the end of ``day`` (``history.as_they_stood``),
+        with ``bound_okrs``: the OKRs bound then, as they stood then (``OkrQuerySet.as_they_stood``).
+        Projects created since are left out. A constant number of queries."""
+        projects = as_they_stood(self.select_related("unit"), day, Project.HISTORY_FIELDS)
         bound = {}
         for okr_id, project_id in bindings_as_of(day):
             bound.setdefault(project_id, []).append(okr_id)
-        okrs = Okr.objects.select_related("target").in_bulk({o for ids in bound.values() for o in ids})
-        stood = []
+        okrs = {o.pk: o for o in Okr.objects.filter(pk__in={o for ids in bound.values() for o in ids}).as_they_stood(day)}
         for project in projects:
-            if project.pk in touched:
-                record = records.get(project.pk)
-                if record is None:
-                    continue  # created since
-                project = copy.copy(project)
-                for name in Project.HISTORY_FIELDS:
-                    setattr(project, name, getattr(record, name))
             project.bound_okrs = sorted((okrs[o] for o in bound.get(project.pk, ()) if o in okrs), key=lambda o: o.code)
-            stood.append(project)
-        return stood
+        return projects
 
 
 class Project(BilingualName, models.Model):
@@ -287,13 +219,3 @@ class Project(BilingualName, models.Model):
 
     def natural_key(self):
         return (self.code,)
-
-
-@receiver(pre_save, sender=Project)
-def _no_history_when_loading(sender, instance, raw=False, **kwargs):
-    """A project loaded from a fixture has no history (simple-history skips raw saves), but binding
-    its OKRs just after, through ``set()``, would write a record dated at the load: the project
-    would then seem to exist only since then. ``record_project`` writes its history "as loaded"
-    before its first change instead."""
-    if raw:
-        instance.skip_history_when_saving = True

@@ -8,7 +8,24 @@ from tracker.lib import fiscal
 from tracker.org.admin import KeepsHistoryAdmin
 from tracker.org.permissions import permissions_for
 from tracker.targets import recording
-from tracker.targets.models import Allocation, ClosedMonth, Policy, Result, ResultRevision, Target
+from tracker.targets.models import Allocation, ClosedMonth, HeldFrom, Policy, Result, ResultRevision, Target
+
+
+@admin.register(HeldFrom)
+class HeldFromAdmin(admin.ModelAdmin):
+    """Read-only: a fixture says it, and its rows' history was dated by it when they were loaded."""
+
+    list_display = ["fixture", "day"]
+    search_fields = ["fixture"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Policy)

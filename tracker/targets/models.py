@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When, Window
 from django.db.models.functions import Coalesce, Lag, RowNumber
-from django.db.models.signals import pre_delete
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from tracker.lib.converters import validate_code
 from tracker.lib.expressions import among, among_values, in_subquery
 from tracker.lib.limits import text_within
 from tracker.org.models import PolicyDimension, Unit, refuse_deleting_what_history_names
-from tracker.targets import rules
+from tracker.targets import history, rules
 from tracker.targets.rules import NOTE_LENGTH, note_error  # noqa: F401 (the models' names for them)
 
 class PolicyManager(models.Manager):
@@ -103,22 +103,9 @@ class TargetQuerySet(models.QuerySet):
 
     def as_they_stood(self, targets, day):
         """``targets`` with the figures' fields (value, baseline, thresholds, period, …) as they stood
-        at the end of ``day``, read from their history in one query. A target whose latest record
-        by then is what it is now, or that has no record by then, is returned as it is; a changed
-        one as a copy carrying its values of that day."""
-        targets = list(targets)
-        then = {}
-        for pk, *values in _targets_then(day, [t.pk for t in targets]):
-            then.setdefault(pk, values)  # the latest record by then comes first
-        stood = []
-        for target in targets:
-            values = then.get(target.pk)
-            if values is not None and any(value != getattr(target, f) for f, value in zip(Target.FIGURE_FIELDS, values)):
-                target = copy.copy(target)
-                for name, value in zip(Target.FIGURE_FIELDS, values):
-                    setattr(target, name, value)
-            stood.append(target)
-        return stood
+        at the end of ``day`` (``history.as_they_stood``; a target entered since, for a past year,
+        as it is)."""
+        return history.as_they_stood(targets, day, Target.FIGURE_FIELDS, missing="keep")
 
     def year_in_view(self, as_of):
         """The fiscal year to show on ``as_of``: the latest one with a target started by then."""
@@ -270,31 +257,17 @@ class AllocationQuerySet(models.QuerySet):
         return self.get(target__code=target_code, unit__code=unit_code)
 
     def as_of(self, day, targets=None):
-        """The allocations as they stood at the end of ``day``: (target id, unit id, value) rows.
-
-        Each (target, unit) takes the value of its latest history record dated by then, and is left
-        out when that record is a deletion or when its first record is later (created since). A row
-        with no history record at all (loaded from a fixture and never changed) takes its own value.
-        One query: the history table's side and the current table's side joined by a UNION, so the
-        result cannot be filtered any more; narrow it with ``targets`` (ids, targets or a queryset),
-        which applies to both sides. A filter made before would miss the rows removed since, so it
-        is refused.
+        """The allocations as they stood at the end of ``day``: (target id, unit id, value) rows,
+        from each row's latest history record by then (``history.records_as_of``), in one query.
+        Narrow it with ``targets`` (ids, targets or a queryset): a filter made before would miss the
+        rows removed since, so it is refused.
         """
         if self.query.has_filters():
             raise TypeError("Allocation.objects.as_of(day, targets=…): narrow it with targets, not a filter before.")
-        end = fiscal.end_of_day(day)
-        records = self.model.history.model.objects.order_by()
-        latest = (
-            records.filter(target=OuterRef("target"), unit=OuterRef("unit"), history_date__lt=end)
-            .order_by("-history_date", "-history_id").values("history_id")[:1]
-        )
-        then = records.filter(history_date__lt=end, history_id=Subquery(latest)).exclude(history_type="-")
-        untouched = self.order_by().exclude(models.Exists(records.filter(id=OuterRef("pk"))))
+        then = history.records_as_of(Allocation, day)
         if targets is not None:
-            ids = among_values("target", [getattr(t, "pk", t) for t in targets], using=self.db)
-            then, untouched = then.filter(ids), untouched.filter(ids)
-        columns = ("target", "unit", "value")
-        return then.values_list(*columns).union(untouched.values_list(*columns), all=True)
+            then = then.filter(among_values("target", [getattr(t, "pk", t) for t in targets], using=self.db))
+        return then.values_list("target", "unit", "value")
 
 
 class Allocation(models.Model):
@@ -677,10 +650,32 @@ class ResultRevision(models.Model):
     natural_key.dependencies = ["targets.result"]
 
 
-def _targets_then(day, targets):
-    """The history records of ``targets`` made by the end of ``day``, latest first for each target:
-    (id, *FIGURE_FIELDS) (``TargetQuerySet.as_they_stood``)."""
-    return (
-        Target.history.model.objects.filter(among_values("id", targets), history_date__lt=fiscal.end_of_day(day))
-        .exclude(history_type="-").order_by("id", "-history_date", "-history_id").values_list("id", *Target.FIGURE_FIELDS)
-    )
+class HeldFromManager(models.Manager):
+    def get_by_natural_key(self, fixture):
+        return self.get(fixture=fixture)
+
+
+class HeldFrom(models.Model):
+    """The day a fixture's rows held from, said by the fixture before its rows: each row of a
+    history-kept model loaded after it starts its history on that day (``tracker.targets.history``)."""
+
+    fixture = models.CharField(_("fixture"), max_length=100, unique=True)
+    day = models.DateField(_("held from"))
+
+    objects = HeldFromManager()
+
+    class Meta:
+        verbose_name = _("fixture's first day")
+        verbose_name_plural = _("fixtures' first days")
+
+    def __str__(self):
+        return f"{self.fixture}: {self.day.isoformat()}"
+
+    def natural_key(self):
+        return (self.fixture,)
+
+
+post_save.connect(history.declared, sender=HeldFrom, dispatch_uid="held_from_declared")
+pre_save.connect(history.loading, dispatch_uid="history_loading")
+post_save.connect(history.loaded, dispatch_uid="history_loaded")
+m2m_changed.connect(history.bound_when_loaded, dispatch_uid="history_bound_when_loaded")

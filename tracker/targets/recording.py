@@ -7,11 +7,10 @@ with the acting user and the new value and state, so that any figure can be show
 stood on a past day. A result that is deleted keeps its row in the state *deleted*: figures as of
 a day before the deletion still count it.
 
-Allocations are written by :func:`record_allocations` in the same spirit: checked, all or
-nothing, each change kept by django-simple-history with who and when, and a value loaded from a
-fixture kept in the history before its first change.
+Allocations and targets are written by :func:`record_allocations` and :func:`record_target` in
+the same spirit: checked, all or nothing, each change kept by django-simple-history with who and
+when (``tracker.targets.history``).
 """
-import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -242,11 +241,6 @@ def _write(result, by, now, validate=True, comment=""):
 
 # Allocations (ค่าเป้าหมายรายเขต) ---------------------------------------------------------------
 
-# The reason on the history record that keeps a value nobody recorded (loaded from a fixture)
-# before its first change. Stored as data, in English; pages translate it when they show it.
-AS_LOADED = "as loaded, before the first recorded change"
-
-
 def _allocation_value(target, unit, value):
     """``value`` as a Decimal (None: remove), or a ``ValidationError`` saying why ``unit`` may not have it."""
     if target.districts_carry and not unit.is_district:
@@ -290,8 +284,7 @@ def record_allocations(target, values, by):
     a target shared out to districts, otherwise a bureau), and a ``ValidationError`` keyed by unit
     code (messages in the active language) saves nothing. An allocation is removed only while its
     unit has no counted result for the target. Each change is kept by django-simple-history with
-    ``by`` as its author; a row that has no history yet (loaded from a fixture) first gets a record
-    of its value as loaded, dated at the target's start, so that its old value is never lost.
+    ``by`` as its author.
     Unchanged values write nothing. Returns the number of allocations created, changed or removed.
     A constant number of queries whatever the number of units, plus two per removal.
     """
@@ -322,25 +315,22 @@ def record_allocations(target, values, by):
     if errors:
         raise ValidationError(errors)
 
-    created, changed, deleted, before = [], [], [], {}
+    created, changed, deleted = [], [], []
     for unit, value in wanted.items():
         allocation = current.get(unit.pk)
         if allocation is None:
             if value is not None:
                 created.append(Allocation(target=target, unit=unit, value=value))
         elif value is None:
-            before[allocation.pk] = allocation.value
             deleted.append(allocation)
         elif allocation.value != value:
-            before[allocation.pk] = allocation.value
             allocation.value = value
             changed.append(allocation)
-    if not before and not created:
+    if not (created or changed or deleted):
         return 0
 
     now = timezone.now()
     written_in_bulk.send(sender=Allocation)  # bulk writes send no post_save
-    _keep_as_loaded(target, changed + deleted, before, now)
     if changed:
         bulk_update_with_history(changed, Allocation, ["value"], default_user=by, default_date=now)
     if created:
@@ -352,47 +342,13 @@ def record_allocations(target, values, by):
     return len(created) + len(changed) + len(deleted)
 
 
-def _keep_as_loaded(target, allocations, before, now):
-    """Write a history record of each row's value ``before`` the change, for rows that have none.
-
-    Such rows were loaded from a fixture (loaddata writes no history). The record is dated at the
-    target's start (midnight, Bangkok), so figures as of any earlier day of the target read the
-    value the row had; never later than ``now``, so that the change written next stays the latest.
-    """
-    historical = Allocation.history.model
-    recorded = set(historical.objects.filter(id__in=[a.pk for a in allocations]).order_by().values_list("id", flat=True).distinct())
-    missing = [a for a in allocations if a.pk not in recorded]
-    if not missing:
-        return
-    loaded_at = min(timezone.make_aware(datetime.datetime.combine(target.start_date, datetime.time.min)), now)
-    historical.objects.bulk_create(
-        historical(
-            id=a.pk, target_id=a.target_id, unit_id=a.unit_id, value=before[a.pk], history_date=loaded_at,
-            history_type="+", history_change_reason=AS_LOADED, history_user=None,
-        )
-        for a in missing
-    )
-
-
 @transaction.atomic
 def record_target(target, by):
     """Save ``target`` (new or changed) with its history, ``by`` as the author.
 
-    A target loaded from a fixture has no history yet: before its first change, a record of it as
-    loaded is written, dated at its start (never later than now), so that figures as of earlier
-    days keep its old values (see ``TargetQuerySet.as_they_stood``).
+    The history lets figures as of earlier days keep its old values (``TargetQuerySet.as_they_stood``).
     """
-    now = timezone.now()
-    historical = Target.history.model
-    if target.pk and not historical.objects.filter(id=target.pk).exists():
-        old = Target.objects.get(pk=target.pk)
-        kept = {f.attname for f in historical._meta.fields}
-        loaded_at = min(timezone.make_aware(datetime.datetime.combine(old.start_date, datetime.time.min)), now)
-        historical.objects.create(
-            **{f.attname: getattr(old, f.attname) for f in Target._meta.concrete_fields if f.attname in kept},
-            history_date=loaded_at, history_type="+", history_change_reason=AS_LOADED, history_user=None,
-        )
-    target._history_user, target._history_date = by, now
+    target._history_user, target._history_date = by, timezone.now()
     target.save()
     return target
 

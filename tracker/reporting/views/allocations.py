@@ -27,8 +27,9 @@ from tracker.org.models import District, Unit
 from tracker.org.permissions import permissions_for
 from tracker.reporting.grid import parse_number
 from tracker.targets import progress
+from tracker.targets.history import AS_LOADED
 from tracker.targets.models import Allocation, Target
-from tracker.targets.recording import AS_LOADED, record_allocations
+from tracker.targets.recording import record_allocations
 
 
 def stamp(allocation):

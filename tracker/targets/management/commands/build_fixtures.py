@@ -163,6 +163,8 @@ class Demo:
         self.objects = []
 
     def build(self):
+        # Its targets, allocations, OKRs and projects start their history with FY 2567.
+        self.add("targets.heldfrom", {"fixture": "demo_meeting_2567", "day": "2023-10-01"})
         self.policies()
         self.trees()
         self.parks()

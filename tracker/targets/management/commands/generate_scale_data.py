@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models.signals import pre_delete
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from tracker.lib import fiscal
 from tracker.lib.console import Progress
@@ -137,12 +138,16 @@ class Command(BaseCommand):
         progress = Progress(self.stdout, len(targets) * len(districts), "allocations")
         shares, batch = {}, []
         for target in targets:
+            # Each allocation's history starts with its target's year, as a fixture's would.
+            held_from = timezone.make_aware(datetime.datetime.combine(target.start_date, datetime.time.min))
             weights = [self.rng.uniform(0.5, 1.5) for _ in districts]
             total = sum(weights)
             for district, weight in zip(districts, weights):
                 value = target.target_value if target.is_level else (target.target_value * Decimal(weight / total)).quantize(Decimal(1))
                 shares[target.pk, district.pk] = value
-                batch.append(Allocation(target_id=target.pk, unit_id=district.pk, value=value))
+                allocation = Allocation(target_id=target.pk, unit_id=district.pk, value=value)
+                allocation._history_date = held_from
+                batch.append(allocation)
             if len(batch) >= self.batch_size:
                 self.insert(Allocation, batch, progress)
                 batch = []
@@ -184,6 +189,9 @@ class Command(BaseCommand):
         # bulk_create skips the recording function, so synthetic results leave no ResultRevision: the history is
         # for people's edits, and a million generated rows would only double the table.
         with transaction.atomic():
-            model.objects.bulk_create(rows, batch_size=self.batch_size)
+            if model is Allocation:  # pages as of a past day read allocations from their history
+                bulk_create_with_history(rows, Allocation, batch_size=self.batch_size)
+            else:
+                model.objects.bulk_create(rows, batch_size=self.batch_size)
         progress.add(len(rows))
         return len(rows)
