@@ -14,7 +14,8 @@ from tracker.dashboard.templatetags.tracker import WORDS, code_url, unit_label, 
 from tracker.lib.formatting import num
 from tracker.org.models import Role, Unit
 from tracker.targets.models import Target, UnitOfMeasure
-from tracker.targets.progress import Band, band_text
+from tracker.targets.progress import band_text
+from tracker.targets.rules import Band
 from tracker.targets.recording import record_result
 
 

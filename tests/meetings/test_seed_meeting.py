@@ -8,7 +8,7 @@ from tracker.meetings import agenda
 from tracker.meetings.recording import agenda_targets
 from tracker.meetings.snapshot import freeze
 from tracker.targets import progress
-from tracker.targets.progress import Status
+from tracker.targets.rules import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ import pytest
 from tests.factories import person
 from tracker.okrs.models import Okr, Project
 from tracker.okrs.recording import record_okr, record_project
-from tracker.org.models import Role, Unit
+from tracker.org.models import Unit
 from tracker.targets.models import Target
 from tracker.targets.recording import record_target
 

@@ -14,6 +14,7 @@ from tests.helpers import form_fields, text_of
 from tracker.org.models import Unit
 from tracker.reporting.views.allocations import stamp
 from tracker.targets import progress
+from tracker.targets.rules import Band
 from tracker.targets.models import Allocation, Result, Target
 from tracker.targets.history import AS_LOADED
 from tracker.targets.recording import record_allocations
@@ -249,14 +250,14 @@ def test_figures_as_of_a_day_before_a_change_use_the_allocation_of_that_day(cloc
     assert (before.allocation, allocated_before) == (5235, 200000)
     # Ten times the result to date puts 1001 at 10 %: the lowest band, whatever its band was.
     new = (before.result * 10).quantize(Decimal(1))
-    assert before.band != progress.Band.LOW
+    assert before.band != Band.LOW
     clock(2024, 6, 20, 9)
     record_allocations(trees, {phra_nakhon: new}, by=people["host_verifier"])
     clock(2024, 7, 1, 9)  # both days are now in the past: both read the history
     then, allocated_then = mine(meeting_day)
     assert (then.allocation, then.band, allocated_then) == (5235, before.band, 200000)
     after, allocated_after = mine(datetime.date(2024, 6, 21))
-    assert (after.allocation, after.band, allocated_after) == (new, progress.Band.LOW, 200000 - 5235 + new)
+    assert (after.allocation, after.band, allocated_after) == (new, Band.LOW, 200000 - 5235 + new)
 
 
 def test_figures_as_of_today_read_the_allocations_as_they_are(clock, people):

@@ -8,7 +8,7 @@ from django.db import transaction
 from tracker.org.models import Unit
 from tracker.targets import progress
 from tracker.targets.models import Allocation, Result, Target
-from tracker.targets.progress import Status
+from tracker.targets.rules import Status
 from tracker.targets.recording import record_result
 
 pytestmark = pytest.mark.django_db

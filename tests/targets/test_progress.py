@@ -8,7 +8,7 @@ from tracker.okrs.models import Okr, Project
 from tracker.org.models import Bureau, District
 from tracker.targets import progress
 from tracker.targets.models import Result, ResultRevision, Target
-from tracker.targets.progress import Band, Status
+from tracker.targets.rules import Band, Status
 from tracker.targets.recording import record_result
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tracker.targets.progress import Band, Status, band_for, expected_percent, status_for
+from tracker.targets.rules import Band, Status, band_for, expected_percent, status_for
 
 START, DEADLINE = datetime.date(2023, 10, 1), datetime.date(2024, 9, 30)  # 366 days
 D = Decimal

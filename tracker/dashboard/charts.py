@@ -2,7 +2,8 @@
 from django.utils.translation import gettext as _
 
 from tracker.lib import fiscal
-from tracker.targets.progress import Band, band_text, round2
+from tracker.targets.progress import band_text, round2
+from tracker.targets.rules import Band
 
 
 def _float(value, places=2):

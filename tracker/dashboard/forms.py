@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.lib.dates import DayField
 from tracker.org.models import Zone
-from tracker.targets.progress import Band, Status, band_text
+from tracker.targets.progress import band_text
+from tracker.targets.rules import Band, Status
 from tracker.web.asof import EARLIEST
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from tracker.lib import fiscal
 from tracker.targets import progress
-from tracker.targets.progress import Band
+from tracker.targets.rules import Band
 
 LAGGARDS_SHOWN = 10
 MONTHS_SHOWN = 3

@@ -22,7 +22,8 @@ from tracker.dashboard.forms import SinceForm
 from tracker.lib import fiscal
 from tracker.meetings.models import Meeting
 from tracker.targets import progress
-from tracker.targets.progress import Band, Change
+from tracker.targets.progress import Change
+from tracker.targets.rules import Band
 from tracker.web import figures as kept
 
 NONE = "none"

@@ -26,7 +26,7 @@ from tracker.org.models import Bureau, District
 from tracker.org.permissions import permissions_for
 from tracker.targets import progress
 from tracker.targets.models import Result, ResultRevision, Target
-from tracker.targets.progress import Band
+from tracker.targets.rules import Band, Status
 from tracker.web import figures as kept
 from tracker.web.asof import keep, page_context, read_as_of
 from tracker.web.exports import DataExport
@@ -77,7 +77,7 @@ def overview(request):
             continue
         bureaus.setdefault(figure.target.host, []).append(figure)
     by_status = Counter(figure.status for figure in figures.values())
-    statuses = [(choice, by_status[choice.value]) for choice in progress.Status if by_status[choice.value]]
+    statuses = [(choice, by_status[choice.value]) for choice in Status if by_status[choice.value]]
     # The arrows compare every row with one day (see tracker.dashboard.since): by default the
     # latest meeting of any bureau before the date shown, so one more compute whatever the hosts.
     latest = Meeting.objects.latest_held(as_of)

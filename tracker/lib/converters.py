@@ -9,6 +9,8 @@ import datetime
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from tracker.lib import fiscal
+
 CODE_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*"
 
 validate_code = RegexValidator(
@@ -34,8 +36,7 @@ class MonthConverter:
 
     def to_python(self, value):
         year, month = (int(part) for part in value.split("-"))
-        if year > 2400:  # a Buddhist-Era year: BE = CE + 543
-            year -= 543
+        year = fiscal.typed_year_ce(year)
         if not (1 <= month <= 12 and 1900 <= year <= 2200):
             raise ValueError(value)  # the URL does not match: a 404
         return datetime.date(year, month, 1)

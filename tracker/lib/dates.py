@@ -1,6 +1,6 @@
 """Days as Thai offices type them, for every form: ``2024-06-07``, or in BE ``2567-06-07`` or
-``7/6/2567`` (day/month/year). A year above 2400 is a Buddhist-Era year (BE = CE + 543), the rule
-of the month converter. ``PlausibleDayField`` also keeps a staff-entered date within
+``7/6/2567`` (day/month/year). A year above 2400 is a Buddhist-Era year (BE = CE + 543:
+``fiscal.typed_year_ce``, the rule of the month converter and the import too). ``PlausibleDayField`` also keeps a staff-entered date within
 ``fiscal.plausible_days()``, the range the database's check constraints hold too."""
 import datetime
 import re
@@ -25,10 +25,8 @@ def parse_day(text):
         day, month, year = (int(part) for part in match.groups())
     else:
         return None
-    if year > 2400:
-        year = fiscal.to_ce(year)
     try:
-        return datetime.date(year, month, day)
+        return datetime.date(fiscal.typed_year_ce(year), month, day)
     except ValueError:
         return None
 

@@ -28,6 +28,11 @@ def to_ce(year_be):
     return year_be - BE_OFFSET
 
 
+def typed_year_ce(year):
+    """A year as staff type it, in CE: a year above 2400 is a Buddhist-Era one (BE = CE + 543)."""
+    return to_ce(year) if year > 2400 else year
+
+
 def fiscal_year(day):
     """The BE fiscal year that ``day`` falls in: 1 Oct 2023 → 2567, 30 Sep 2024 → 2567."""
     return to_be(day.year + 1 if day.month >= 10 else day.year)

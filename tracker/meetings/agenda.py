@@ -8,7 +8,8 @@ from tracker.meetings.models import Action, Meeting, Review, Step
 from tracker.meetings.snapshot import thaw, unit_codes
 from tracker.org.models import Unit
 from tracker.targets.models import Target
-from tracker.targets.progress import Band, Change
+from tracker.targets.progress import Change
+from tracker.targets.rules import Band
 
 
 @dataclass

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from tracker.meetings import agenda as agendas
 from tracker.meetings import svgcharts
 from tracker.meetings.views import meeting_or_404
-from tracker.targets.progress import Band
+from tracker.targets.rules import Band
 
 
 def _context(request, meeting, **extra):

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from tracker.lib import fiscal
 from tracker.lib.formatting import num, pct
-from tracker.targets.progress import Band, band_text
+from tracker.targets.progress import band_text
+from tracker.targets.rules import Band
 
 # The palette of static/css/tracker.css (:root).
 COLOURS = {

@@ -25,7 +25,7 @@ from tracker.meetings.models import Action, Meeting
 from tracker.meetings.recording import create_meeting, record_action, record_meeting, record_review, take_figures
 from tracker.org.models import Bureau
 from tracker.org.permissions import permissions_for
-from tracker.targets.progress import Band
+from tracker.targets.rules import Band
 
 NOT_SAVED = "Nothing was saved: correct the marked fields and save again. What you typed is kept."
 

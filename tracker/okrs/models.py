@@ -11,7 +11,6 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker.lib import fiscal
 from tracker.lib.bilingual import BilingualName
 from tracker.lib.converters import validate_code
 from tracker.lib.limits import plausible_day, text_within

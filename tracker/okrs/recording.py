@@ -8,8 +8,6 @@ OKRs it is bound to), so that pages as of a past day read them as they stood
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.okrs.models import Okr, Project
-
 
 @transaction.atomic
 def record_okr(okr, by):

@@ -477,9 +477,7 @@ def parse_month(text):
     if not match:
         raise ValueError
     year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
-    if year > 2400:
-        year = fiscal.to_ce(year)
-    return datetime.date(year, month, day).replace(day=1)
+    return datetime.date(fiscal.typed_year_ce(year), month, day).replace(day=1)
 
 
 # Checking --------------------------------------------------------------------------------------

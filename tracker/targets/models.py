@@ -3,7 +3,6 @@
 Results carry an author, a state and a history (``ResultRevision``) from the start, so that
 entry forms, verification by the host and "as of a past date" figures fit without rework.
 """
-import copy
 from decimal import Decimal
 
 from django.conf import settings
@@ -392,7 +391,7 @@ class Result(models.Model):
         DELETED = "deleted", _("Deleted")
 
     # Drafts, returned and deleted results never count in a figure.
-    COUNTED_STATES = (State.SUBMITTED, State.VERIFIED)
+    COUNTED_STATES = tuple(map(State, rules.COUNTED_STATES))
 
     # PROTECT: a result is deleted only through ``delete_result``, which keeps it (state "deleted").
     target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.PROTECT, related_name="results")

@@ -20,16 +20,7 @@ Rules (shown on the pages in ``templates/dashboard/_rules.html``):
   Level targets: each unit's latest report up to the date; the city figure is the mean of the
   units' latest levels (levels are never summed).
 * **Percent.** Result ÷ target value × 100, rounded half-up to two decimals for display.
-* **Bands.** A unit's result ÷ its allocation: at or above the target's upper threshold is
-  ``high``; at or above the lower threshold is ``middle``; below is ``low``; a unit with an
-  allocation and no report yet is ``none``. Level targets with no allocation use the target value.
-* **Baseline.** A cumulative target counts from zero. A level target starts from its baseline:
-  the level entered on the target, or else the mean of the units' first reports of the period.
-* **Status.** The straight line from the baseline at the start to the target value at the
-  deadline gives the value expected on a date ("expected by now"). No result counted yet: *not
-  reporting yet*. At or above 100 %: *achieved*. After the deadline and below 100 %: *missed*.
-  Otherwise, measured as the gain made since the baseline: at or above the line's gain: *on
-  track*; at or above three quarters of it: *at risk*; below that: *off track*.
+* **Bands, baseline and status**: ``tracker.targets.rules``.
 * **Forecast.** Cumulative: the result to date extended at the same daily pace to the deadline.
   Level: the latest level.
 * **Months.** Each month shows what was reported for it; a month with no report shows none (never
@@ -42,61 +33,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import models
 from django.db.models import Avg, F, Max, Q, Sum, Window
 from django.db.models.functions import FirstValue
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from tracker.lib import fiscal
 from tracker.lib.expressions import among_values
 from tracker.lib.formatting import threshold
 from tracker.org.models import Unit
 from tracker.targets import rules
+from tracker.targets.rules import HUNDRED, ZERO, Band, Status, band_for, elapsed_share, expected_percent, percent_of, status_for
 from tracker.targets.models import Allocation, Result, Target
 
-HUNDRED = Decimal(100)
-ZERO = Decimal(0)
-AT_RISK_SHARE = Decimal("0.75")
 LAGGING_SHOWN = 5
-
-
-class Band(models.TextChoices):
-    HIGH = "high", _("At or above the upper threshold")
-    MIDDLE = "middle", _("Between the thresholds")
-    LOW = "low", _("Below the lower threshold")
-    NONE = "none", _("Not reported")
-
-
-class Status(models.TextChoices):
-    NOT_REPORTING = "not_reporting", _("Not reporting yet")
-    ACHIEVED = "achieved", _("Achieved")
-    ON_TRACK = "on_track", _("On track")
-    AT_RISK = "at_risk", _("At risk")
-    OFF_TRACK = "off_track", _("Off track")
-    MISSED = "missed", _("Missed")
-
-
-def percent_of(value, goal):
-    """``value`` as a percent of ``goal``, unrounded; None when there is no goal."""
-    if value is None or not goal:
-        return None
-    return Decimal(value) * HUNDRED / Decimal(goal)
 
 
 def round2(value):
     return None if value is None else Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def band_for(percent, band_low, band_high):
-    if percent is None:
-        return Band.NONE
-    if percent >= band_high:
-        return Band.HIGH
-    if percent >= band_low:
-        return Band.MIDDLE
-    return Band.LOW
 
 
 def band_text(band, low, high, not_reported=None):
@@ -114,36 +68,6 @@ def _band_range(band, low, high):
     if band == Band.MIDDLE:
         return f"{threshold(low)}% – < {threshold(high)}%"
     return f"< {threshold(low)}%"
-
-
-def elapsed_share(start, deadline, day):
-    """How much of the period from ``start`` to ``deadline`` (both inclusive) has passed by the end of ``day``."""
-    total = (deadline - start).days + 1
-    done = (min(max(day, start - datetime.timedelta(days=1)), deadline) - start).days + 1
-    return Decimal(done) / Decimal(total)
-
-
-def expected_percent(start, deadline, day, baseline_percent=Decimal(0)):
-    """The straight line from ``baseline_percent`` at the start to 100 at the deadline, on ``day``."""
-    return baseline_percent + (HUNDRED - baseline_percent) * elapsed_share(start, deadline, day)
-
-
-def status_for(percent, start, deadline, day, baseline_percent=Decimal(0), reported=True):
-    """The one status rule (see the module docstring)."""
-    if not reported:
-        return Status.NOT_REPORTING
-    percent = percent or Decimal(0)
-    if percent >= HUNDRED:
-        return Status.ACHIEVED
-    if day > deadline:
-        return Status.MISSED
-    gained = percent - baseline_percent
-    expected_gain = (HUNDRED - baseline_percent) * elapsed_share(start, deadline, day)
-    if gained >= expected_gain:
-        return Status.ON_TRACK
-    if gained >= expected_gain * AT_RISK_SHARE:
-        return Status.AT_RISK
-    return Status.OFF_TRACK
 
 
 @dataclass
@@ -455,7 +379,7 @@ def _figure(target, as_of, reported, result_sum, unverified, unverified_units, f
         unverified = ZERO
     else:
         result = result_sum
-    baseline = _baseline(target, first_sum, first_count)
+    baseline = rules.baseline(target, first_sum, first_count)
     baseline_percent = percent_of(baseline, target.target_value)
     pct = percent_of(result, target.target_value)
     return TargetProgress(
@@ -476,16 +400,6 @@ def _figure(target, as_of, reported, result_sum, unverified, unverified_units, f
         last_entered_at=last_entered_at,
         last_period=last_period,
     )
-
-
-def _baseline(target, first_sum, first_count):
-    """The level a target starts from: entered on the target, or the mean of the units' first
-    reports (``first_count`` of them, summing to ``first_sum``)."""
-    if not target.is_level:
-        return Decimal(0)
-    if target.baseline is not None:
-        return target.baseline
-    return first_sum / first_count if first_count else Decimal(0)
 
 
 def _forecast(target, result, as_of, has_data):

@@ -6,15 +6,15 @@ gives the same figures until something rewrites the past (``versions``: a target
 fixture loaded …). ``figures`` keeps them by the version of the past: the overview's comparison
 with the latest meeting, and every page as of an earlier day, are computed once, not after each
 result written in the reporting rush. Figures as of today are computed every time (the pages that
-show them are cached by the data version). The cache failing, they are computed.
+show them are cached by the data version). One computation per key at a time, and the cache
+failing, they are computed (``pages.kept``).
 """
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 
 from tracker.targets import progress
-from tracker.web.pages import CACHE_ERRORS, cache_outage, release
+from tracker.web.pages import kept, release
 from tracker.web.versions import current, settled
 
 
@@ -26,15 +26,4 @@ def figures(targets, as_of, **options):
     shape = sorted((name, value) for name, value in options.items() if name != "districts")  # districts: a query saved
     parts = [release(), str(current()[1]), as_of.isoformat(), repr(shape), ",".join(str(t.pk) for t in targets)]
     key = "figures:" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()
-    try:
-        kept = cache.get(key)
-    except CACHE_ERRORS as error:
-        cache_outage.failed(error)
-        return progress.compute(targets, as_of, **options)
-    if kept is None:
-        kept = progress.compute(targets, as_of, **options)
-        try:
-            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
-        except CACHE_ERRORS as error:
-            cache_outage.failed(error)
-    return kept
+    return kept(key, lambda: progress.compute(targets, as_of, **options))[0]

@@ -154,34 +154,51 @@ def _wait_for(key, lock):
     return None
 
 
-def _served(key, compute):
-    """(response, kept): the page for ``key`` from the cache (kept), or computed and stored when it
-    may be. One request computes a missing entry at a time (single flight)."""
+def kept(key, compute, pack=lambda value: value):
+    """(value, True): the entry for ``key`` from the cache; or (``compute()``, False), stored as
+    ``pack(value)`` unless that is None. One request computes a missing entry at a time (single
+    flight); the cache failing, the value is computed."""
     lock, locked = key + ":computing", False
     try:
-        kept = _cache(cache.get, key)
-        if kept is None:
+        stored = _cache(cache.get, key)
+        if stored is None:
             locked = _cache(cache.add, lock, 1, SINGLE_FLIGHT_SECONDS)
             if not locked:
-                kept = _wait_for(key, lock)
+                stored = _wait_for(key, lock)
     except _Down:
         return compute(), False
-    if kept is not None:
-        status, headers, content = kept
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        return response, True
+    if stored is not None:
+        return stored, True
+    value = compute()
     try:
-        response = compute()
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
-            _cache(cache.set, key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+        packed = pack(value)
+        if packed is not None:
+            _cache(cache.set, key, packed, settings.PAGE_CACHE_SECONDS)
         if locked:
             _cache(cache.delete, lock)
     except _Down:
         pass  # the lock expires by itself; not a second wait on a cache that has just failed
-    return response, False
+    return value, False
+
+
+def _packed(response):
+    """What the cache keeps of a page: a 200 that is not streamed and sets no cookie."""
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+        return (response.status_code, headers, response.content)
+    return None
+
+
+def _served(key, compute):
+    """(response, kept): the page for ``key`` from the cache (kept), or computed and stored when it may be."""
+    value, was_kept = kept(key, compute, _packed)
+    if not was_kept:
+        return value, False
+    status, headers, content = value
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response, True
 
 
 def _rendered(response):

@@ -20,7 +20,8 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from tracker.lib import fiscal
 from tracker.lib import formatting as f
 from tracker.targets.models import Target
-from tracker.targets.progress import Band, Status, band_text
+from tracker.targets.progress import band_text
+from tracker.targets.rules import Band, Status
 
 register = template.Library()
 
