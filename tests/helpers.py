@@ -46,3 +46,32 @@ def form_fields(html):
     for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
         fields[name] = unescape(text)
     return fields
+
+
+def headline(html, code):
+    """The headline figures of target ``code``'s card: {label: the figure's text}, e.g.
+    {"Result to date": "89 parks", "Target": "156 parks", …}."""
+    found = re.search(r'<dl class="headline">(.*?)</dl>', section(html, code), flags=re.S)
+    assert found, f"no headline for {code}"
+    return {text_of(dt): text_of(dd) for dt, dd in re.findall(r"<dt>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", found.group(1), flags=re.S)}
+
+
+def band_counts(html, code):
+    """Target ``code``'s districts by band, as shown: [(band text, count), …] in the page's order."""
+    found = re.search(r'<ul class="band-counts"[^>]*>(.*?)</ul>', section(html, code), flags=re.S)
+    assert found, f"no band counts for {code}"
+    return [(text_of(band), int(count)) for band, count in re.findall(
+        r'<span class="band [^"]*">(.*?)</span>\s*<strong>(\d+)</strong>', found.group(1), flags=re.S)]
+
+
+def cells(html, code):
+    """The visible text of each cell of the table row marked ``data-target="code"``."""
+    row = re.search(rf'<tr[^>]*data-target="{re.escape(code)}"[^>]*>(.*?)</tr>', html, flags=re.S)
+    assert row, f"no row for {code}"
+    return [text_of(cell) for cell in re.findall(r"<td\b[^>]*>(.*?)</td>", row.group(1), flags=re.S)]
+
+
+def figure_texts(html):
+    """The visible text of each ``data-figure="name"`` element of an HTML fragment: {name: text}."""
+    return {name: text_of(inner) for _tag, name, inner in re.findall(
+        r'<(dd|span|td|p)\b[^>]*data-figure="(\w+)"[^>]*>(.*?)</\1>', html, flags=re.S)}

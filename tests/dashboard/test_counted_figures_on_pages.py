@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from tests.helpers import page_html, section, text_of
+from tests.helpers import cells, page_html, section, text_of
+from tests.helpers import headline as card
 from tracker.org.models import Unit
 from tracker.targets.models import Target
 from tracker.targets.recording import record_result
@@ -31,14 +32,16 @@ def submitted_june():
     )
 
 
-@pytest.mark.parametrize(("language", "words"), [("th", "ยังไม่ได้ตรวจสอบ 12,340"), ("en", "of which 12,340 not yet verified")])
-def test_every_page_says_how_much_is_not_yet_verified(client, submitted_june, language, words):
-    target = text_of(headline(page_html(client, "/targets/ENV-TREES/", HTTP_ACCEPT_LANGUAGE=language)))
-    assert "231,250" in target and words in target
-    bureau = text_of(section(page_html(client, "/bureaus/ENV/", HTTP_ACCEPT_LANGUAGE=language), "ENV-TREES"))
-    assert words in bureau
-    overview = text_of(section(page_html(client, "/", HTTP_ACCEPT_LANGUAGE=language), "ENV-TREES"))
-    assert words in overview
+@pytest.mark.parametrize(("language", "label", "result", "row"), [
+    ("th", "ผลการดำเนินงานสะสม", "231,250 ต้น ในจำนวนนี้ยังไม่ได้ตรวจสอบ 12,340", "231,250 / 200,000 ต้น ในจำนวนนี้ยังไม่ได้ตรวจสอบ 12,340"),
+    ("en", "Result to date", "231,250 trees of which 12,340 not yet verified", "231,250 / 200,000 trees of which 12,340 not yet verified"),
+])
+def test_every_page_says_how_much_is_not_yet_verified(client, submitted_june, language, label, result, row):
+    target = page_html(client, "/targets/ENV-TREES/", HTTP_ACCEPT_LANGUAGE=language)
+    shown = re.search(r'<dl class="headline" id="headline">(.*?)</dl>', target, flags=re.S).group(1)
+    assert dict((text_of(dt), text_of(dd)) for dt, dd in re.findall(r"<dt>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", shown, flags=re.S))[label] == result
+    assert card(page_html(client, "/bureaus/ENV/", HTTP_ACCEPT_LANGUAGE=language), "ENV-TREES")[label] == result
+    assert cells(page_html(client, "/", HTTP_ACCEPT_LANGUAGE=language), "ENV-TREES")[1] == row
 
 
 def test_a_fully_verified_figure_says_nothing_of_verification(client):

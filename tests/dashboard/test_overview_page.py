@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.helpers import page_html, section, text_of
+from tests.helpers import cells, page_html, section, text_of
 
 pytestmark = pytest.mark.django_db
 URL = "/?as_of=2024-06-07"
@@ -22,12 +22,11 @@ def test_targets_are_grouped_under_their_host(html):
 
 
 def test_rows_show_result_percent_status_and_last_report(html):
-    trees = text_of(section(html, "ENV-TREES"))
-    assert "218,910" in trees and "200,000" in trees and "109.46%" in trees
-    assert "บรรลุเป้าหมาย" in trees  # achieved
-    assert "5 มิ.ย. 2567" in trees  # last reported, in BE
-    parks = text_of(section(html, "ENV-PARKS"))
-    assert "57.05%" in parks
+    assert cells(html, "ENV-TREES") == [
+        "ปลูกต้นไม้ ENV-TREES", "218,910 / 200,000 ต้น", "109.46%", "", "บรรลุเป้าหมาย",  # achieved
+        "≥ 100% 33 เขต 50% – < 100% 17 เขต < 50% 0 เขต", "5 มิ.ย. 2567",  # last reported, in BE
+    ]
+    assert cells(html, "ENV-PARKS")[1:3] == ["89 / 156 แห่ง", "57.05%"]
 
 
 def test_status_filter_keeps_matching_targets_only(client):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.helpers import count_queries, text_of
+from tests.helpers import count_queries, figure_texts, text_of
 from tracker.meetings.models import Action, Meeting, Review
 from tracker.targets.models import Target
 from tracker.targets.recording import record_result
@@ -23,7 +23,12 @@ def test_the_agenda_shows_the_figures_the_meeting_saw_and_its_action(client, see
         response = client.get(f"/meetings/{seed.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     trees = html[html.index('data-review="ENV-TREES"'):html.index('data-review="ENV-PARKS"')]
-    assert "218,910" in trees and "200,000" in trees and "45,719" in trees
+    assert figure_texts(trees) == {
+        "result": "218,910 trees", "target": "200,000 trees", "percent": "109.46% expected 68.58%", "status": "Achieved",
+        "forecast": "319,207 trees (159.60%)",
+    }
+    perennial = re.search(r'<p class="sub-target" data-child="ENV-TREES-PERENNIAL">(.*?)</p>', trees, re.S).group(1)
+    assert text_of(perennial) == "Sub-target · of which perennial trees: 45,719 / 157,567 trees (29.02%) Off track"
     collection = text_of(html[html.index('data-review="ENV-WASTE-COLLECTION"'):html.index('data-review="ENV-WASTE-SEPARATION"')])
     assert re.search(r"≥ 100%\s*31 districts", collection) and re.search(r"< 50%\s*12 districts", collection)
     points = html[html.index('data-review="ENV-WASTE-POINTS"'):]

@@ -74,15 +74,20 @@ def row_text(html, code):
     return text_of(re.search(rf'<tr data-unit="{code}".*?</tr>', html, re.S).group(0))
 
 
+def row_cells(html, code):
+    """The text of each cell of district ``code``'s row: name, allocation, value, note, state, history[, decision]."""
+    row = re.search(rf'<tr data-unit="{code}".*?</tr>', html, re.S).group(0)
+    return [text_of(cell) for cell in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", row, re.S)]
+
+
 # The page.
 
 def test_the_page_lists_every_district_with_its_value_note_state_and_author(verifier, three_submitted):
     html = page_html(verifier, URL, HTTP_ACCEPT_LANGUAGE="en")
     assert len(re.findall(r'<tr data-unit="\d{4}"', html)) == 50  # every district with an allocation
-    first = row_text(html, "1001")
-    assert "1,200" in first and "rain delayed planting" in first and "Submitted, awaiting verification" in first
-    assert "Last changed by reporter-1001" in first
-    assert "5,235" in first  # its allocation
+    name, allocation, value, note, state, *_rest = row_cells(html, "1001")
+    assert (name, allocation, value, note) == ("Phra Nakhon 1001", "5,235", "1,200", "rain delayed planting")
+    assert re.fullmatch(r"Submitted, awaiting verification Last changed by reporter-1001, .+", state)
 
 
 def test_a_draft_is_shown_as_not_reported(verifier, three_submitted):
@@ -200,7 +205,8 @@ def test_a_coordinator_reads_the_page_but_cannot_verify(client, people, three_su
     response = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "1,200" in row_text(html, "1001") and 'type="radio"' not in html and 'value="verify_all"' not in html
+    assert row_cells(html, "1001")[2] == "1,200" and len(row_cells(html, "1001")) == 6  # no decision column
+    assert 'type="radio"' not in html and 'value="verify_all"' not in html
     assert "only the host bureau's verifiers can verify" in text_of(html)
     assert client.post(URL, {"action-1001": "verify", "seen-1001": stamp(june("1001"))}).status_code == 403
     assert june("1001").state == "submitted"
