@@ -14,7 +14,8 @@ import datetime
 
 from django.apps import apps
 from django.db import connections
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tracker.lib import fiscal
@@ -24,16 +25,24 @@ from tracker.lib.expressions import among_values
 AS_LOADED = "as loaded, before the first recorded change"
 
 
-def records_as_of(model, day):
+def records_as_of(model, day, within=None):
     """The history records of ``model``: the latest of each row dated by the end of ``day``,
-    deletions left out. A queryset of the historical model (its rows carry the model's fields)."""
-    end = fiscal.end_of_day(day)
+    deletions left out. A queryset of the historical model (its rows carry the model's fields).
+
+    ``within`` narrows the rows before each one's latest record is picked — a condition on what a
+    row never changes (its id, an allocation's target), so that a page of one target reads that
+    target's records only; filter anything else on the queryset returned (an OKR's year or unit
+    as it was then). One query: the latest of each row by a window, on every database.
+    """
     records = model.history.model.objects.order_by()
-    latest = (
-        records.filter(id=OuterRef("id"), history_date__lt=end)
-        .order_by("-history_date", "-history_id").values("history_id")[:1]
-    )
-    return records.filter(history_date__lt=end, history_id=Subquery(latest)).exclude(history_type="-")
+    candidates = records.filter(history_date__lt=fiscal.end_of_day(day))
+    if within is not None:
+        candidates = candidates.filter(within)
+    newest_first = [F("history_date").desc(), F("history_id").desc()]
+    latest = candidates.annotate(
+        newest=Window(RowNumber(), partition_by=[F("id")], order_by=newest_first),
+    ).filter(newest=1).values("history_id")
+    return records.filter(history_id__in=latest).exclude(history_type="-")
 
 
 def as_they_stood(rows, day, fields, *, missing="drop"):
@@ -49,7 +58,7 @@ def as_they_stood(rows, day, fields, *, missing="drop"):
     model = type(rows[0])
     then = {
         values[0]: values[1:]
-        for values in records_as_of(model, day).filter(among_values("id", [r.pk for r in rows])).values_list("id", *fields)
+        for values in records_as_of(model, day, within=among_values("id", [r.pk for r in rows])).values_list("id", *fields)
     }
     stood = []
     for row in rows:

@@ -263,10 +263,8 @@ class AllocationQuerySet(models.QuerySet):
         """
         if self.query.has_filters():
             raise TypeError("Allocation.objects.as_of(day, targets=…): narrow it with targets, not a filter before.")
-        then = history.records_as_of(Allocation, day)
-        if targets is not None:
-            then = then.filter(among_values("target", [getattr(t, "pk", t) for t in targets], using=self.db))
-        return then.values_list("target", "unit", "value")
+        within = None if targets is None else among_values("target", [getattr(t, "pk", t) for t in targets], using=self.db)
+        return history.records_as_of(Allocation, day, within=within).values_list("target", "unit", "value")
 
 
 class Allocation(models.Model):
