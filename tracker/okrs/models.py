@@ -95,6 +95,8 @@ class OkrQuerySet(models.QuerySet):
 class Okr(BilingualName, models.Model):
     """An objective and key result of one unit, linked to the target it serves."""
 
+    HISTORY_AS_OF = True  # pages read it as of a day (tracker.targets.history)
+
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[validate_code])
     unit = models.ForeignKey(Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="okrs")
     target = models.ForeignKey(
@@ -175,6 +177,8 @@ class ProjectQuerySet(models.QuerySet):
 
 class Project(BilingualName, models.Model):
     """A project or activity (โครงการ/กิจกรรม) of a unit, bound to one or more OKRs."""
+
+    HISTORY_AS_OF = True  # pages read it as of a day (tracker.targets.history)
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")

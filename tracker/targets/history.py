@@ -1,7 +1,7 @@
 """As of a day, for every row whose history django-simple-history keeps: one mechanism.
 
-Targets, allocations, OKRs, projects (with the OKRs they are bound to) and the meetings' rows
-each have a history record from the moment they hold: simple-history writes it when a recording
+Targets, allocations, closed months, OKRs and projects (with the OKRs they are bound to: the
+models marked ``HISTORY_AS_OF``) each have a history record from the moment they hold: simple-history writes it when a recording
 function saves the row, and :func:`loaded` writes it when ``loaddata`` loads the row (loaddata
 itself writes none), dated at the start of the day the fixture says its rows held from (a
 ``HeldFrom`` object before them: the demo's rows hold from 1 October 2023), at the moment of
@@ -77,26 +77,28 @@ def as_they_stood(rows, day, fields, *, missing="drop"):
 
 # Rows loaded from fixtures ------------------------------------------------------------------
 
+def _this_load(using):
+    """What the ``loaddata`` under way has said and written so far, kept on the connection for its
+    transaction (loaddata runs in one) and forgotten when that ends."""
+    connection = connections[using]
+    state = getattr(connection, "history_load", None)
+    if state is None or not any(block is state[0] for block in connection.atomic_blocks):
+        state = (connection.atomic_blocks[-1] if connection.atomic_blocks else None, {"written": {}, "bindings": {}})
+        connection.history_load = state
+    return state[1]
+
+
 def declared(sender, instance, raw=False, using="default", **kwargs):
     """A ``HeldFrom`` loaded: the rows loaded after it, in the same ``loaddata``, held from its day."""
     if raw:
-        connection = connections[using]
-        block = connection.atomic_blocks[-1] if connection.atomic_blocks else None
-        connection.held_from = (block, timezone.make_aware(datetime.datetime.combine(instance.day, datetime.time.min)))
-
-
-def _held_from(using):
-    """The start of the day the fixture being loaded declared, or None (none declared, or the
-    ``loaddata`` that declared it is over: its transaction has ended)."""
-    connection = connections[using]
-    block, moment = getattr(connection, "held_from", (None, None))
-    if block is not None and any(b is block for b in connection.atomic_blocks):
-        return moment
-    return None
+        _this_load(using)["held_from"] = timezone.make_aware(datetime.datetime.combine(instance.day, datetime.time.min))
 
 
 def _history_kept(model):
-    return hasattr(model._meta, "simple_history_manager_attribute")
+    """Whether pages read ``model`` as of a day, from its history (``HISTORY_AS_OF = True`` on it).
+    The meetings' rows keep their history for who changed what; a meeting's figures are frozen
+    with it, and a demo meeting's are taken after it is loaded."""
+    return getattr(model, "HISTORY_AS_OF", False) and hasattr(model._meta, "simple_history_manager_attribute")
 
 
 def loading(sender, instance, raw=False, **kwargs):
@@ -109,14 +111,19 @@ def loading(sender, instance, raw=False, **kwargs):
 def loaded(sender, instance, raw=False, using="default", **kwargs):
     """After a row is loaded: its first history record, dated by the fixture (the moment of
     loading if it says nothing). A row loaded again gets a record now if the fixture changed it."""
-    if not raw or not _history_kept(sender):
+    if not raw:
+        return
+    if hasattr(sender, "instance_type"):  # a history record, loaded with its row: a whole-site dump
+        _superseded(sender, instance, using)
+        return
+    if not _history_kept(sender):
         return
     historical = sender.history.model
     kept = [f.attname for f in historical._meta.fields if f.attname in {g.attname for g in sender._meta.concrete_fields}]
     values = {name: getattr(instance, name) for name in kept}
     latest = historical.objects.using(using).filter(id=instance.pk).order_by("-history_date", "-history_id").first()
     if latest is None:
-        moment, kind = _held_from(using) or timezone.now(), "+"
+        moment, kind = _this_load(using).get("held_from") or timezone.now(), "+"
     elif latest.history_type == "-" or any(getattr(latest, name) != value for name, value in values.items()):
         moment, kind = timezone.now(), "~"
     else:
@@ -124,7 +131,21 @@ def loaded(sender, instance, raw=False, using="default", **kwargs):
     instance._loaded_record = historical.objects.using(using).create(
         **values, history_date=moment, history_type=kind, history_change_reason=AS_LOADED, history_user=None,
     )
+    _this_load(using)["written"][sender, instance.pk] = instance._loaded_record.history_id
     _copy_bindings(type(instance), instance, using)
+
+
+def _superseded(historical, record, using):
+    """A fixture that carries a row's own history (a dump of the whole site, restored) keeps it as
+    it was: the record written when the row was loaded, before its history, goes."""
+    mine = _this_load(using)["written"].pop((historical.instance_type, record.id), None)
+    if mine is None:
+        return
+    if mine != record.history_id:
+        historical.objects.using(using).filter(history_id=mine).delete()  # with the bindings kept on it
+    else:  # the dump's record took its place (the same id): only the bindings written with it go
+        for rows, pks in _this_load(using)["bindings"].pop(mine, []):
+            rows.objects.using(using).filter(pk__in=pks).delete()
 
 
 def bound_when_loaded(sender, instance, action, **kwargs):
@@ -144,7 +165,8 @@ def _copy_bindings(model, instance, using):
         through = field.remote_field.through
         names = [f.attname for f in through._meta.fields]
         rows.objects.using(using).filter(history=record).delete()
-        rows.objects.using(using).bulk_create(
+        created = rows.objects.using(using).bulk_create(
             rows(history=record, **dict(zip(names, values)))
             for values in through.objects.using(using).filter(**{field.m2m_field_name(): instance.pk}).values_list(*names)
         )
+        _this_load(using)["bindings"][record.history_id] = [(rows, [row.pk for row in created])]

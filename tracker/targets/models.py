@@ -115,6 +115,8 @@ class TargetQuerySet(models.QuerySet):
 class Target(BilingualName, models.Model):
     """A measurable urgent target, owned by a host bureau, possibly shared out to districts."""
 
+    HISTORY_AS_OF = True  # pages read it as of a day (tracker.targets.history)
+
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[validate_code])
     name_th = models.CharField(_("name (Thai)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
@@ -270,6 +272,8 @@ class AllocationQuerySet(models.QuerySet):
 class Allocation(models.Model):
     """A unit's share of a target (ค่าเป้าหมายรายเขต)."""
 
+    HISTORY_AS_OF = True  # pages read it as of a day (tracker.targets.history)
+
     # PROTECT: an allocation is part of a target's history; the target cannot take it along.
     target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.PROTECT, related_name="allocations")
     unit = models.ForeignKey(Unit, verbose_name=pgettext_lazy("organisation", "unit"), on_delete=models.PROTECT, related_name="allocations")
@@ -304,6 +308,8 @@ class ClosedMonthQuerySet(models.QuerySet):
 
 class ClosedMonth(models.Model):
     """A month closed for reporting: no result of it changes until a coordinator reopens it."""
+
+    HISTORY_AS_OF = True  # pages read it as of a day (tracker.targets.history)
 
     period = models.DateField(_("month"), unique=True, help_text=_("The first day of the month closed."))
     closed_by = models.ForeignKey(
