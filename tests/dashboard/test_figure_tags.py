@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import person
-from tracker.dashboard.templatetags.tracker import WORDS, code_url, unit_label, words
-from tracker.lib.formatting import num
+from tracker.dashboard.templatetags.tracker import WORDS, code_url, words
+from tracker.lib.formatting import display, num
 from tracker.org.models import Role, Unit
-from tracker.targets.models import Target, UnitOfMeasure
+from tracker.targets.models import Result, Target, UnitOfMeasure
 from tracker.targets.progress import band_text
 from tracker.targets.rules import Band
 from tracker.targets.recording import record_result
@@ -81,12 +81,15 @@ def test_the_overview_rows_draw_the_pieces_as_the_fragments_do(client, db, clock
 
 
 @pytest.mark.parametrize("language", ["th", "en"])
-def test_unit_label_is_djangos_display(language):
+def test_display_is_djangos_display_for_every_choice(language):
     with translation.override(language):
         for value in [*UnitOfMeasure.values, "not-a-unit"]:
             target = Target(unit_of_measure=value)
-            assert unit_label(target) == target.get_unit_of_measure_display()
-        assert unit_label(Target(unit_of_measure=UnitOfMeasure.TREES)) == ("ต้น" if language == "th" else "trees")
+            assert display(target, "unit_of_measure") == target.get_unit_of_measure_display()
+        for state in [*Result.State.values, "not-a-state"]:
+            result = Result(state=state)
+            assert display(result, "state") == result.get_state_display()
+        assert display(Target(unit_of_measure=UnitOfMeasure.TREES), "unit_of_measure") == ("ต้น" if language == "th" else "trees")
 
 
 @pytest.mark.parametrize("low, high", [(Decimal("50"), Decimal("100")), (Decimal("25.000"), Decimal("100.000")), (Decimal("12.5"), Decimal("87.25"))])

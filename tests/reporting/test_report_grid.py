@@ -3,6 +3,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.helpers import cells, form_fields, text_of
 from tracker.org.models import Unit
@@ -199,3 +201,20 @@ def test_a_first_value_written_meanwhile_in_another_tab_is_a_conflict(reporter_c
         "Someone else saved this result while you had the form open. Check both values and save again.", 7,
     )
     assert june("ENV-TREES").value == 7
+
+
+def test_a_save_writes_and_locks_only_the_cells_it_changes(reporter_client, ids):
+    """Cells posted as the form showed them, unchanged since, are left without a lock or a query:
+    a district's save of one cell among all it carries takes one row lock, not one per target."""
+    post(reporter_client, ids, ENV_TREES="10", ENV_PARKS="2", ENV_WASTE_POINTS="3")
+    data = form_fields(reporter_client.get(URL).content.decode())
+    data[f"value-{ids['ENV-PARKS']}"] = "4"
+    with CaptureQueriesContext(connection) as queries:
+        response = reporter_client.post(URL, {**data, "action": "submit"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    # One result read (and, on PostgreSQL, locked) on its own: the changed cell's.
+    one_result = [q["sql"] for q in queries.captured_queries if '"targets_result"."period" = ' in q["sql"]]
+    assert len(one_result) == 1
+    assert [(june(code).value, june(code).revisions.count()) for code in ("ENV-TREES", "ENV-PARKS", "ENV-WASTE-POINTS")] == [
+        (10, 1), (4, 2), (3, 1),
+    ]

@@ -152,6 +152,26 @@ def test_ranks_are_best_first_with_ties_shared(figures):
     assert min(u.rank for u in collection.districts if u.result < 100) == 32
 
 
+def test_a_page_of_one_unit_gets_its_row_alone_ranked_among_all(figures, meeting_day):
+    """``unit_rows=<a unit's id>``: the district page's figures, that district's row only, with the
+    rank it has among every unit (ties shared) and how many were ranked."""
+    collection = figures["ENV-WASTE-COLLECTION"]
+    first = next(u for u in collection.districts if u.result == 100).unit
+    behind = min((u for u in collection.districts if u.result < 100), key=lambda u: u.rank).unit
+    targets = list(Target.objects.for_pages())
+    for district, rank in ((first, 1), (behind, 32)):
+        one = progress.compute(targets, meeting_day, unit_rows=district.pk)
+        [row] = one[collection.target.pk].units
+        assert (row.unit, row.rank, one[collection.target.pk].ranked) == (district, rank, 50)
+        for figure in one.values():
+            assert [u.unit for u in figure.units] in ([], [district])
+            everyone = figures[figure.target.code]
+            assert figure.ranked == sum(1 for u in everyone.units if u.percent is not None)
+            assert [(u.percent, u.rank) for u in figure.units] == [
+                (u.percent, u.rank) for u in everyone.units if u.unit == district
+            ]
+
+
 def test_whole_bureau_in_constant_queries(django_assert_num_queries, meeting_day):
     targets = list(Target.objects.for_pages())
     with django_assert_num_queries(5):

@@ -9,8 +9,8 @@ from django.utils import translation
 from tests.factories import person
 from tracker.org.models import Role, Unit
 from tracker.targets import progress
-from tracker.targets.models import Allocation, Result, ResultRevision, Target
-from tracker.targets.recording import Conflict, delete_result, record_result, stamp
+from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
+from tracker.targets.recording import Conflict, close_month, delete_result, record_result, reopen_month, stamp
 
 pytestmark = pytest.mark.django_db
 JUNE = datetime.date(2024, 6, 1)
@@ -314,3 +314,22 @@ def test_a_stale_form_is_told_of_the_change_and_saves_nothing(trees, phra_nakhon
     assert second.value.current.value == 1
     assert record_result(target=trees, unit=phra_nakhon, period=JUNE, value=2, by=reporter, seen=stamp(saved)).value == 2
     assert Result.objects.get(target=trees, unit=phra_nakhon, period=JUNE).revisions.count() == 2
+
+
+def test_only_coordinators_close_and_reopen_months_through_the_recording_layer(people):
+    reporter, verifier = people
+    coordinator = person("coordinator-sed", ("SED", Role.COORDINATOR))
+    for who in (reporter, verifier):
+        with pytest.raises(ValidationError) as refused, translation.override("en"):
+            close_month(JUNE, by=who)
+        assert refused.value.messages == ["Only Strategy and Evaluation close and reopen months for reporting."]
+        with pytest.raises(ValidationError):
+            reopen_month(datetime.date(2024, 5, 1), by=who)
+    assert not ClosedMonth.objects.filter(period=JUNE).exists()
+    assert ClosedMonth.objects.filter(period=datetime.date(2024, 5, 1)).exists()
+    closed = close_month(datetime.date(2024, 6, 17), by=coordinator)
+    assert (closed.period, closed.closed_by) == (JUNE, coordinator)
+    assert close_month(JUNE, by=coordinator).pk == closed.pk  # closing again changes nothing
+    reopen_month(JUNE, by=coordinator)
+    assert not ClosedMonth.objects.filter(period=JUNE).exists()
+    assert [h.history_type for h in ClosedMonth.history.filter(period=JUNE).order_by("history_date")] == ["+", "-"]

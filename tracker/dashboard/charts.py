@@ -2,6 +2,7 @@
 from django.utils.translation import gettext as _
 
 from tracker.lib import fiscal
+from tracker.lib.formatting import display
 from tracker.targets.progress import band_text, round2
 from tracker.targets.rules import Band
 
@@ -23,7 +24,7 @@ def target_chart_data(figure, language):
         key=lambda u: (-u.percent, u.unit.code),
     )
     return {
-        "unitLabel": target.get_unit_of_measure_display(),
+        "unitLabel": display(target, "unit_of_measure"),
         "decimals": target.decimals,
         "level": target.is_level,
         "months": _month_labels(figure, language),

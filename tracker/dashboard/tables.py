@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from tracker.lib.formatting import num, pct, thaidate
+from tracker.lib.formatting import display, num, pct, thaidate
 from tracker.okrs.models import Okr, Project
 from tracker.targets.progress import band_text
 
@@ -200,7 +200,7 @@ class ProjectTable(tables.Table):
         return "; ".join(f"{t.code} {t.name}" for t in self.served(value))
 
     def value_status(self, record):
-        return record.get_status_display()
+        return display(record, "status")
 
     def render_last_reported_on(self, value):
         return thaidate(value)

@@ -236,18 +236,16 @@ def district(request, code):
     fy = fy or Target.objects.year_in_view(as_of)
     targets = list(Target.objects.for_pages().filter(fiscal_year=fy))
     districts = _districts()
-    figures = kept.figures(targets, as_of, districts=districts, monthly=False)
+    # The district's own row of each target, ranked among the others: not every district's rows.
+    figures = kept.figures(targets, as_of, districts=districts, monthly=False, unit_rows=office.pk)
     months = [m for m in fiscal.fiscal_months(fy) if m <= as_of]
     values = progress.unit_months(office, targets, as_of)
     rows = []
     for figure in _tree([figures[t.pk] for t in targets]):
-        mine = next((u for u in figure.units if u.unit.pk == office.pk), None)
+        mine = figure.units[0] if figure.units else None
         if mine is None or (mine.allocation is None and mine.result is None and not figure.target.districts_carry):
             continue
-        rows.append({
-            "figure": figure, "mine": mine, "months": [values.get((figure.target.pk, m)) for m in months],
-            "ranked": sum(1 for u in figure.districts if u.rank is not None),
-        })
+        rows.append({"figure": figure, "mine": mine, "months": [values.get((figure.target.pk, m)) for m in months]})
     rows = _worst_first(rows)
     return render(request, "dashboard/district.html", page_context(
         request, as_of, fy, form, district=office, rows=rows, months=months,

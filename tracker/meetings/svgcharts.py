@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from tracker.lib import fiscal
-from tracker.lib.formatting import num, pct
+from tracker.lib.formatting import display, num, pct
 from tracker.targets.progress import band_text
 from tracker.targets.rules import Band
 
@@ -87,7 +87,7 @@ def trajectory(figure, language, chart_id=None, width=420, height=200):
     labels = [{"x": _f(x(i)), "text": month_label(point, language)} for i, point in enumerate(months) if i % every == 0]
 
     result_label = _("Level reported") if target.is_level else _("Result to date")
-    unit = "%" if target.is_level else f" {target.get_unit_of_measure_display()}"
+    unit = "%" if target.is_level else f" {display(target, 'unit_of_measure')}"
     title = _("%(name)s: %(result_label)s by month against the straight line to the target. "
               "%(result)s%(unit)s of %(target)s%(unit)s (%(percent)s), expected by now %(expected)s.") % {
         "name": target.name, "result_label": result_label, "result": num(figure.result, decimals),

@@ -17,10 +17,10 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from tracker.lib import fiscal
-from tracker.lib.formatting import num
+from tracker.lib.formatting import num, thaimonth
 from tracker.targets import progress
 from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
-from tracker.targets.recording import Conflict, delete_result, record_result, stamp
+from tracker.targets.recording import Conflict, delete_result, leaves_alone, record_result, stamp
 
 State = Result.State
 MONTHS_AT_A_GLANCE = 3
@@ -45,7 +45,7 @@ class Row:
     to_date: Decimal | None
     result: Result | None
     last_change: ResultRevision | None
-    earlier: list = field(default_factory=list)  # (month, Result or None), oldest first
+    earlier: list = field(default_factory=list)  # (the month in words, Result or None), oldest first
     typed_value: str | None = None
     typed_note: str | None = None
     seen: str = ""
@@ -134,6 +134,7 @@ class ReportGrid:
         last_change = {revision.result_id: revision for revision in latest}
         # The unit's own figures only (never every district's): its result to date of each target.
         to_date = progress.unit_to_date(self.unit, targets, self.today)
+        glance = [(m, thaimonth(m)) for m in self.months_at_a_glance]
         rows = []
         for target in targets:
             stored = results.get((target.pk, self.month))
@@ -144,10 +145,18 @@ class ReportGrid:
                 to_date=to_date.get(target.pk),
                 result=shown,
                 last_change=last_change.get(shown.pk) if shown else None,
-                earlier=[(m, self._visible(results.get((target.pk, m)))) for m in self.months_at_a_glance],
+                earlier=[(label, self._visible(results.get((target.pk, m)))) for m, label in glance],
                 seen=stamp(stored),
             ))
         return rows
+
+    @staticmethod
+    def _as_it_is(result, value, note, state):
+        """Whether the posted cell leaves ``result`` as it is: a blank over no result, or what
+        ``record_result`` would leave alone (a grid open for writing shows every stored result)."""
+        if value is None:
+            return result is None or result.state == State.DELETED
+        return leaves_alone(result, value, note, state)
 
     @property
     def has_errors(self):
@@ -169,6 +178,8 @@ class ReportGrid:
                     continue
                 try:
                     value = parse_number(row.typed_value)
+                    if seen == row.seen and self._as_it_is(row.result, value, row.typed_note, state):
+                        continue  # nothing to write, and nobody wrote it since the form was opened
                     if value is None:
                         stored = Result.objects.filter(target=row.target, unit=self.unit, period=self.month).first()
                         if stored is not None:

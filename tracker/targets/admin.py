@@ -184,6 +184,21 @@ class ClosedMonthAdmin(SimpleHistoryAdmin):
     list_filter = ["closed_at"]
     readonly_fields = ["closed_by", "closed_at"]
 
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and permissions_for(request.user).may_close_months()
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a month is closed or open: closed again it would be a new row
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and permissions_for(request.user).may_close_months()
+
     def save_model(self, request, obj, form, change):
-        obj.closed_by = request.user
-        super().save_model(request, obj, form, change)
+        obj.pk = recording.close_month(obj.period, by=request.user).pk
+
+    def delete_model(self, request, obj):
+        recording.reopen_month(obj.period, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for closed in queryset:
+            recording.reopen_month(closed.period, by=request.user)

@@ -27,6 +27,7 @@ Rules (shown on the pages in ``templates/dashboard/_rules.html``):
   0). The month of the date shown is partial: its point is "to date" and the line's value is
   taken at that day, not at the month's end.
 """
+import bisect
 import datetime
 import functools
 from collections import defaultdict
@@ -119,6 +120,7 @@ class TargetProgress:
     last_entered_at: datetime.datetime | None = None
     last_period: datetime.date | None = None
     children: list = field(default_factory=list)
+    ranked: int = 0  # units with a percent, ranked by it
 
     @property
     def percent_display(self):
@@ -175,14 +177,12 @@ class Change:
         return self.after - self.before
 
 
-def _rank(units):
-    """Competition ranking by percent, best first (1, 2, 2, 4 …); units without a percent get none."""
-    ranked = sorted((u for u in units if u.percent is not None), key=lambda u: u.percent, reverse=True)
-    previous, previous_rank = None, 0
-    for position, unit in enumerate(ranked, start=1):
-        if unit.percent != previous:
-            previous, previous_rank = unit.percent, position
-        unit.rank = previous_rank
+def _rank(units, percents):
+    """Competition ranking by percent, best first (1, 2, 2, 4 …): one more than the number of
+    ``percents`` (every ranked unit's, in ascending order) above the unit's; none without a percent."""
+    for unit in units:
+        if unit.percent is not None:
+            unit.rank = len(percents) - bisect.bisect_right(percents, unit.percent) + 1
 
 
 def counted_results(as_of):
@@ -245,7 +245,8 @@ def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
     (``TargetProgress.target`` is then the target as of that day). Pages that draw no monthly
     series pass ``monthly=False`` to skip that query; their figures then have empty ``months``.
     Pages that show only each target's totals, status and band counts pass ``unit_rows=False``: the
-    figures are the same, without their per-unit rows (``units`` empty, nothing ranked).
+    figures are the same, without their per-unit rows (``units`` empty); a page of one unit passes
+    its id, and gets that unit's row alone, ranked among all (``ranked`` says among how many).
     """
     targets = list(targets)
     if not targets:
@@ -307,7 +308,7 @@ def compute(targets, as_of, districts=None, monthly=True, unit_rows=True):
 def _target_progress(target, as_of, units, per_unit, latest, first, allocations, monthly, district_ids, units_wanted=True):
     """One target's progress; ``per_unit`` holds this target's aggregate row of each unit
     (total, unverified part, last period, last entered); ``district_ids``: the districts among
-    ``units``; ``units_wanted``: whether to keep the per-unit rows (see ``compute``)."""
+    ``units``; ``units_wanted``: which per-unit rows to keep (see ``compute``'s ``unit_rows``)."""
     level = target.is_level
     # Results from units that may not report on the target (written around the rules) never count.
     allowed = rules.reporting_units(target, allocations, district_ids)
@@ -322,7 +323,8 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
     # Band counts: of the districts, for a target shared out to them; otherwise of every unit.
     counts = {band.value: 0 for band in Band}
     counts_every_unit = not target.districts_carry
-    rows = []
+    rows, percents = [], []
+    keep = (lambda unit_id: True) if units_wanted is True else (lambda unit_id: unit_id == units_wanted)
     reported = []  # each counted unit's result (level: its latest level)
     unverified_total, unverified_units = ZERO, 0
     not_reported = Band.NONE.value
@@ -332,7 +334,7 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
         if row is None:  # nothing counted yet
             if counts_every_unit or unit_id in district_ids:
                 counts[not_reported] += 1
-            if units_wanted:
+            if units_wanted and keep(unit_id):
                 rows.append(UnitProgress(units[unit_id], allocation, None, None, Band.NONE))
             continue
         if level:
@@ -352,10 +354,13 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
             unverified_units += 1
         if counts_every_unit or unit_id in district_ids:
             counts[band] += 1
-        if units_wanted:
+        if pct is not None:
+            percents.append(pct)
+        if units_wanted and keep(unit_id):
             rows.append(UnitProgress(units[unit_id], allocation, value, pct, band, row[2], None, unverified, latest_verified))
     rows.sort(key=lambda u: u.unit.code)
-    _rank(rows)
+    percents.sort()
+    _rank(rows, percents)
     # The units' first levels are read only where they make the baseline (a level target without one entered).
     first_levels = [first[target_pk, u] for u in per_unit if (target_pk, u) in first] if level and target.baseline is None else []
     return _figure(
@@ -363,12 +368,12 @@ def _target_progress(target, as_of, units, per_unit, latest, first, allocations,
         unverified_units=unverified_units, first_sum=sum(first_levels, ZERO), first_count=len(first_levels),
         allocated=sum(allocations.values(), ZERO) if allocations else None, counts=counts, units=rows,
         last_entered_at=max((row[3] for row in per_unit.values()), default=None),
-        last_period=max((row[2] for row in per_unit.values()), default=None), monthly=monthly,
+        last_period=max((row[2] for row in per_unit.values()), default=None), monthly=monthly, ranked=len(percents),
     )
 
 
 def _figure(target, as_of, reported, result_sum, unverified, unverified_units, first_sum, first_count, allocated,
-            counts, units, last_entered_at, last_period, monthly):
+            counts, units, last_entered_at, last_period, monthly, ranked=0):
     """A target's ``TargetProgress`` from the sums over its counted units (``reported`` of them: their
     results' or latest levels' sum, the unverified part, their first levels' sum where they make
     the baseline), summed by ``_target_progress``."""
@@ -399,6 +404,7 @@ def _figure(target, as_of, reported, result_sum, unverified, unverified_units, f
         months=_months(target, as_of, monthly, baseline) if monthly is not None else [],
         last_entered_at=last_entered_at,
         last_period=last_period,
+        ranked=ranked,
     )
 
 

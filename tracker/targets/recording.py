@@ -129,7 +129,7 @@ def _permissions(by, permissions):
 def _locked(target, unit, period):
     return (
         Result.objects.select_for_update(of=("self",)).select_related("target", "unit", "entered_by")
-        .filter(target=target, unit=unit, period=period).first()
+        .filter(target=target, unit=unit, period=period).order_by("pk").first()  # the default order joins 3 tables
     )
 
 
@@ -381,6 +381,27 @@ def result_errors(*, target, unit, period, value, note="", closed, allocated, to
 
 
 @transaction.atomic
+@transaction.atomic
+def close_month(month, *, by, permissions=None):
+    """Close ``month`` for reporting: none of its results changes any more. Only coordinators close
+    and reopen months (``ValidationError`` otherwise); closing a closed month changes nothing."""
+    _may_close(by, permissions)
+    return ClosedMonth.objects.get_or_create(period=fiscal.month_start(month), defaults={"closed_by": by})[0]
+
+
+@transaction.atomic
+def reopen_month(month, *, by, permissions=None):
+    """Open ``month`` for reporting again; its history keeps who closed and who reopened it."""
+    _may_close(by, permissions)
+    for closed in ClosedMonth.objects.select_for_update().filter(period=fiscal.month_start(month)):
+        closed.delete()
+
+
+def _may_close(by, permissions):
+    if by is not None and not _permissions(by, permissions).may_close_months():
+        raise ValidationError(_("Only Strategy and Evaluation close and reopen months for reporting."))
+
+
 def record_results(rows, by, permissions=None):
     """Write many results at once, all or nothing; return {"new": n, "changed": n, "unchanged": n}.
 

@@ -19,14 +19,13 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 
 from tracker.lib import fiscal
 from tracker.lib import formatting as f
-from tracker.targets.models import Target
 from tracker.targets.progress import band_text
 from tracker.targets.rules import Band, Status
 
 register = template.Library()
 
 for name in ("num", "pct", "signed", "absolute", "bar_step", "thaidate", "slashdate", "thaidatetime", "thaimonth",
-             "fiscal_year_label"):
+             "fiscal_year_label", "display"):
     register.filter(name, getattr(f, name))
 
 
@@ -39,19 +38,6 @@ def get(mapping, key):
 def band_label(band, target):
     """≥ 100% / 50% – < 100% / < 50% / not reported, from the target's own thresholds."""
     return band_text(band, target.band_low, target.band_high)
-
-
-def unit_label(target):
-    """``target.get_unit_of_measure_display()``, the labels translated once per language and process
-    (Django's display method builds a dict of every choice at each call: 30 µs, 200 times a page)."""
-    return _unit_labels(f.language()).get(target.unit_of_measure, target.unit_of_measure)
-
-
-@functools.lru_cache(maxsize=8)
-def _unit_labels(language):
-    field = Target._meta.get_field("unit_of_measure")
-    with translation.override(language):
-        return {value: str(label) for value, label in field.flatchoices}
 
 
 @register.inclusion_tag("dashboard/_as_of_picker.html")
@@ -136,7 +122,7 @@ def result(figure, w, unit=None):
     target = figure.target
     return {
         "level": target.is_level, "result": f.num(figure.result, target.decimals),
-        "target": f.num(target.target_value, target.decimals), "unit": unit or unit_label(target),
+        "target": f.num(target.target_value, target.decimals), "unit": unit or f.display(target, "unit_of_measure"),
         "unverified": unverified(figure, w),
     }
 
@@ -223,7 +209,7 @@ def overview_rows(context, figures):
     for figure in figures:
         target = figure.target
         if target.unit_of_measure not in units:
-            units[target.unit_of_measure] = unit_label(target)
+            units[target.unit_of_measure] = f.display(target, "unit_of_measure")
         comparison = comparisons.get(target.pk)
         shown_bar = bar(figure, w)
         row = {

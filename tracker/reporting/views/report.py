@@ -15,6 +15,7 @@ from tracker.lib.converters import CODE_PATTERN, MonthConverter
 from tracker.org.models import Unit
 from tracker.org.permissions import permissions_for
 from tracker.reporting.grid import ReportGrid
+from tracker.targets import recording
 from tracker.targets.models import ClosedMonth, Result, Target
 from tracker.targets.rules import reports_on
 
@@ -138,10 +139,9 @@ def close_month(request, month):
     permissions.require(permissions.may_close_months())
     closing = request.POST.get("action") == "close"
     if closing:
-        ClosedMonth.objects.get_or_create(period=month, defaults={"closed_by": request.user})
+        recording.close_month(month, by=request.user, permissions=permissions)
         messages.success(request, _("%(month)s is closed: its results can no longer change.") % {"month": fiscal.format_month(month, request.LANGUAGE_CODE)})
     else:
-        for closed in ClosedMonth.objects.filter(period=month):
-            closed.delete()  # django-simple-history keeps who reopened it and when
+        recording.reopen_month(month, by=request.user, permissions=permissions)
         messages.success(request, _("%(month)s is open again for reporting.") % {"month": fiscal.format_month(month, request.LANGUAGE_CODE)})
     return redirect(f"{reverse('reporting:months')}?fy={fiscal.fiscal_year(month)}")
