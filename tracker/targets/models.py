@@ -85,9 +85,6 @@ class TargetQuerySet(models.QuerySet):
         would make PostgreSQL scan every target (3 ms at city scale, 0.2 ms this way)."""
         return self.filter(Q(code=code) | among("parent", self.model.objects.filter(code=code).values("pk"), using=self.db))
 
-    def top_level(self):
-        return self.filter(parent__isnull=True)
-
     def fiscal_years(self):
         return list(self.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
