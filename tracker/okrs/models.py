@@ -148,15 +148,13 @@ class ProjectQuerySet(models.QuerySet):
         units = [getattr(u, "pk", u) for u in units]
         if as_of is None:
             rows = self.filter(unit__in=units).order_by().values("unit").annotate(
-                projects=Count("pk"),
-                reported=Count("pk", filter=Q(last_reported_on__isnull=False)),
+                projects=Count("pk"), reported=Count("pk", filter=Q(last_reported_on__isnull=False)),
                 **{status: Count("pk", filter=Q(status=status)) for status in Project.Status.values},
             )
             return {row.pop("unit"): row for row in rows}
         _refuse_filters(self)
         rows = records_as_of(Project, as_of).filter(unit__in=units).values("unit").annotate(
-            projects=Count("id"),
-            reported=Count("id", filter=Q(last_reported_on__isnull=False)),
+            projects=Count("id"), reported=Count("id", filter=Q(last_reported_on__isnull=False)),
             **{status: Count("id", filter=Q(status=status)) for status in Project.Status.values},
         )
         return {row.pop("unit"): row for row in rows}

@@ -92,10 +92,7 @@ class Unit(BilingualName, models.Model):
         DISTRICT = "district", _("District office")
 
     code = models.CharField(
-        _("code"),
-        max_length=20,
-        unique=True,
-        validators=[validate_code],
+        _("code"), max_length=20, unique=True, validators=[validate_code],
         help_text=_("DOPA code for a district (1001–1050); a short code for a bureau, e.g. ENV."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -103,17 +100,11 @@ class Unit(BilingualName, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     abbrev_th = models.CharField(_("abbreviation (Thai)"), max_length=40, blank=True)
     english_name_verified = models.BooleanField(
-        _("English name verified"),
-        default=True,
+        _("English name verified"), default=True,
         help_text=_("Off where the English name is seen in use but not on an official page."),
     )
     zone = models.ForeignKey(
-        Zone,
-        verbose_name=_("zone group"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="units",
+        Zone, verbose_name=_("zone group"), on_delete=models.PROTECT, null=True, blank=True, related_name="units",
     )
 
     objects = UnitQuerySet.as_manager()
@@ -125,8 +116,7 @@ class Unit(BilingualName, models.Model):
         constraints = [
             # A district belongs to exactly one zone group; a bureau to none.
             models.CheckConstraint(
-                condition=(Q(kind="district") & Q(zone__isnull=False))
-                | (~Q(kind="district") & Q(zone__isnull=True)),
+                condition=(Q(kind="district") & Q(zone__isnull=False)) | (~Q(kind="district") & Q(zone__isnull=True)),
                 name="unit_zone_iff_district",
             ),
         ]

@@ -47,12 +47,8 @@ MARKS = {"verified": "✔", "submitted": "✓", "returned": "↩", "draft": "✎
 
 REPORTED = (Cell.VERIFIED, Cell.SUBMITTED)
 NOT_REPORTED = (Cell.RETURNED, Cell.DRAFT, Cell.MISSING)
-RESULT_CELLS = {
-    Result.State.VERIFIED: Cell.VERIFIED,
-    Result.State.SUBMITTED: Cell.SUBMITTED,
-    Result.State.RETURNED: Cell.RETURNED,
-    Result.State.DRAFT: Cell.DRAFT,
-}
+# Each state a result may be in has the cell of its name; a deleted result is missing.
+RESULT_CELLS = {state: Cell(state) for state in Result.State if state != Result.State.DELETED}
 
 
 def default_month(today=None):
@@ -160,12 +156,10 @@ class Matrix:
 
     def missing_by_unit(self):
         """{district: [(target, cell), …]} for every district with a result not reported."""
-        missing = {}
-        for row in self.rows:
-            items = [(c.target, cell) for c, cell in zip(self.columns, row.cells) if cell in NOT_REPORTED]
-            if items:
-                missing[row.unit] = items
-        return missing
+        return {
+            row.unit: items for row in self.rows
+            if (items := [(c.target, cell) for c, cell in zip(self.columns, row.cells) if cell in NOT_REPORTED])
+        }
 
     def long_rows(self):
         """One dict per cell, for the download."""

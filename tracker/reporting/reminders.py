@@ -39,24 +39,20 @@ def report_url(unit, month):
     return settings.SITE_URL + reverse("reporting:report", kwargs={"unit_code": unit.code, "month": month})
 
 
-def _body(unit, month, items, url, language):
+def compose(unit, month, items, language):
+    """(subject, body) of a unit's reminder in ``language``."""
+    named = {"month": fiscal.format_month(month, language)}
     with translation.override(language):
+        subject = _("Reminder to report results for %(month)s") % named
         lines = [
             _("To the reporters of %(unit)s,") % {"unit": unit.name},
             "",
-            _("The results below for %(month)s have not been reported yet. Please enter and submit them:")
-            % {"month": fiscal.format_month(month, language)},
+            _("The results below for %(month)s have not been reported yet. Please enter and submit them:") % named,
+            *(f"- {target.code} {target.name} ({cell.label})" for target, cell in items),
+            "",
+            _("Report grid: %(url)s") % {"url": report_url(unit, month)},
         ]
-        lines += [f"- {target.code} {target.name} ({cell.label})" for target, cell in items]
-        lines += ["", _("Report grid: %(url)s") % {"url": url}]
-    return "\n".join(lines)
-
-
-def compose(unit, month, items, language):
-    """(subject, body) of a unit's reminder in ``language``."""
-    with translation.override(language):
-        subject = _("Reminder to report results for %(month)s") % {"month": fiscal.format_month(month, language)}
-    return subject, _body(unit, month, items, report_url(unit, month), language)
+    return subject, "\n".join(lines)
 
 
 def send_reminders(month, by, dry_run=False):

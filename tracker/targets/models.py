@@ -37,8 +37,7 @@ class Policy(BilingualName, models.Model):
     name_th = models.CharField(_("name (Thai)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     dimension = models.ForeignKey(
-        PolicyDimension, verbose_name=_("policy dimension"), on_delete=models.PROTECT,
-        related_name="policies",
+        PolicyDimension, verbose_name=_("policy dimension"), on_delete=models.PROTECT, related_name="policies",
     )
 
     objects = PolicyManager()
@@ -86,9 +85,6 @@ class TargetQuerySet(models.QuerySet):
         would make PostgreSQL scan every target (3 ms at city scale, 0.2 ms this way)."""
         return self.filter(Q(code=code) | among("parent", self.model.objects.filter(code=code).values("pk"), using=self.db))
 
-    def top_level(self):
-        return self.filter(parent__isnull=True)
-
     def fiscal_years(self):
         return list(self.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
@@ -121,8 +117,7 @@ class Target(BilingualName, models.Model):
     name_th = models.CharField(_("name (Thai)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     policy = models.ForeignKey(
-        Policy, verbose_name=_("policy"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="targets",
+        Policy, verbose_name=_("policy"), on_delete=models.PROTECT, null=True, blank=True, related_name="targets",
     )
     host = models.ForeignKey(
         Unit, verbose_name=_("host bureau"), on_delete=models.PROTECT, related_name="hosted_targets",
@@ -186,13 +181,11 @@ class Target(BilingualName, models.Model):
             models.CheckConstraint(condition=Q(target_value__gt=0), name="target_value_positive"),
             models.CheckConstraint(condition=Q(deadline__gt=F("start_date")), name="target_deadline_after_start"),
             models.CheckConstraint(
-                condition=Q(band_low__gt=0) & Q(band_low__lt=F("band_high")),
-                name="target_bands_ordered",
+                condition=Q(band_low__gt=0) & Q(band_low__lt=F("band_high")), name="target_bands_ordered",
             ),
             models.CheckConstraint(condition=Q(decimals__lte=3), name="target_decimals_max_3"),
             models.CheckConstraint(
-                condition=~Q(unit_of_measure="percent") | Q(target_value__lte=100),
-                name="target_percent_at_most_100",
+                condition=~Q(unit_of_measure="percent") | Q(target_value__lte=100), name="target_percent_at_most_100",
             ),
             # A cumulative target counts from zero; only a level starts from somewhere.
             models.CheckConstraint(
@@ -359,8 +352,7 @@ class ResultQuerySet(models.QuerySet):
             ),
             state_then=Case(
                 When(updated_at__lt=end, then=F("state")),
-                default=Coalesce(Subquery(then.values("state")[:1]), F("state"), output_field=text),
-                output_field=text,
+                default=Coalesce(Subquery(then.values("state")[:1]), F("state"), output_field=text), output_field=text,
             ),
         )
 
@@ -430,12 +422,10 @@ class Result(models.Model):
             models.UniqueConstraint(fields=["target", "unit", "period"], name="result_unique_target_unit_month"),
             models.CheckConstraint(condition=Q(value__gte=0), name="result_value_not_negative"),
             models.CheckConstraint(
-                condition=Q(is_percentage=False) | Q(value__lte=100),
-                name="result_percentage_at_most_100",
+                condition=Q(is_percentage=False) | Q(value__lte=100), name="result_percentage_at_most_100",
             ),
             models.CheckConstraint(
-                condition=~Q(state="verified") | Q(verified_at__isnull=False),
-                name="result_verified_has_time",
+                condition=~Q(state="verified") | Q(verified_at__isnull=False), name="result_verified_has_time",
             ),
             models.CheckConstraint(condition=Q(updated_at__gte=F("entered_at")), name="result_changed_after_entered"),
             text_within("note", NOTE_LENGTH, "result_note_length"),
@@ -577,8 +567,7 @@ def _history_windows(targets, unit, period, since, day, limit):
     # previous value. It counts the revisions since, and keeps as many of the newest.
     per_result = {"partition_by": [F("result")], "order_by": [F("changed_at").asc(), F("pk").asc()]}
     revisions = revisions.annotate(
-        previous_value=Window(Lag("value"), **per_result),
-        previous_state=Window(Lag("state"), **per_result),
+        previous_value=Window(Lag("value"), **per_result), previous_state=Window(Lag("state"), **per_result),
         position=Window(RowNumber(), order_by=[F("changed_at").desc(), F("pk").desc()]),
         total=Window(Count("pk", filter=Q(changed_at__gte=since) if since is not None else None)),
     ).filter(position__lte=F("total"))

@@ -11,8 +11,7 @@ from tracker.lib.dates import DayField
 EARLIEST = datetime.date(2000, 1, 1)
 class AsOfForm(forms.Form):
     as_of = DayField(
-        label=_("Figures as of"), required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Figures as of"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     fy = forms.IntegerField(label=_("Fiscal year (BE)"), required=False, min_value=2500, max_value=2700)
 

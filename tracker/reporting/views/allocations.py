@@ -113,11 +113,10 @@ class AllocationGrid:
         )
 
     def _rows(self):
-        units = self._units()
         allocations = {a.unit_id: a for a in Allocation.objects.filter(target=self.target).order_by()}
         return [
             Row(unit=unit, allocation=allocations.get(unit.pk), seen=stamp(allocations.get(unit.pk)), decimals=self.target.decimals)
-            for unit in units
+            for unit in self._units()
         ]
 
     def add_figures_and_history(self):
@@ -199,8 +198,7 @@ class AllocationGrid:
                 if name not in data:
                     continue  # no box for it in the form that was sent: leave it alone
                 row.typed = data.get(name, "").strip()
-                seen = data.get(f"seen-{row.key}", "")
-                row.seen = seen
+                row.seen = seen = data.get(f"seen-{row.key}", "")
                 try:
                     value = parse_number(row.typed)
                 except ValidationError as error:
@@ -271,15 +269,12 @@ def allocations(request, target_code):
         written = grid.save(request.POST, request.user)
         if written is not None:
             if written:
-                messages.success(request, ngettext(
-                    "%(n)d allocation saved.", "%(n)d allocations saved.", written,
-                ) % {"n": written})
+                saved = ngettext("%(n)d allocation saved.", "%(n)d allocations saved.", written) % {"n": written}
+                messages.success(request, saved)
             else:
                 messages.success(request, _("Nothing has changed since the last save."))
-            if grid.sums_up:
-                mismatch = mismatch_message(target, grid.stored_total())
-                if mismatch:
-                    messages.warning(request, mismatch)
+            if grid.sums_up and (mismatch := mismatch_message(target, grid.stored_total())):
+                messages.warning(request, mismatch)
             return redirect("reporting:allocations", target_code=target.code)
         messages.error(request, _("Nothing was saved: correct the marked cells and save again. What you typed is kept."))
     grid.add_figures_and_history()

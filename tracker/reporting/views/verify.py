@@ -110,8 +110,7 @@ class VerificationSheet:
         for unit, allocation in units:
             result = _visible(self.stored.get(unit.pk))
             rows.append(Row(
-                unit=unit, allocation=allocation, result=result,
-                history=history.get(result.pk, []) if result else [],
+                unit=unit, allocation=allocation, result=result, history=history.get(result.pk, []) if result else [],
                 seen=stamp(result), own=result is not None and user.pk in written.get(result.pk, ()),
             ))
         return rows
@@ -208,10 +207,6 @@ def _visible(result):
     return result
 
 
-def _open_months(target, current, closed):
-    return [m for m in fiscal.months_between(target.start_date, target.deadline) if m <= current and m not in closed]
-
-
 @login_required
 def verify_list(request):
     """The targets a verifier's bureaus host (every target for coordinators), with their open months'
@@ -229,20 +224,17 @@ def verify_list(request):
         Result.objects.filter(target__in=targets, state__in=(State.SUBMITTED, State.RETURNED))
         .exclude(period__in=closed).order_by().values("target", "period")
         .annotate(
-            submitted=Count("pk", filter=Q(state=State.SUBMITTED)),
-            returned=Count("pk", filter=Q(state=State.RETURNED)),
+            submitted=Count("pk", filter=Q(state=State.SUBMITTED)), returned=Count("pk", filter=Q(state=State.RETURNED))
         )
     )
-    counts = {(row["target"], row["period"]): row for row in waiting}
+    # {(target id, month): {"submitted": n, "returned": n}} (a dict's key is taken before its value)
+    counts = {(row.pop("target"), row.pop("period")): row for row in waiting}
     groups = []
     for target in targets:
         months = [
-            {
-                "month": month,
-                "submitted": counts.get((target.pk, month), {}).get("submitted", 0),
-                "returned": counts.get((target.pk, month), {}).get("returned", 0),
-            }
-            for month in _open_months(target, current, closed)
+            {"month": month, "submitted": 0, "returned": 0, **counts.get((target.pk, month), {})}
+            for month in fiscal.months_between(target.start_date, target.deadline)
+            if month <= current and month not in closed
         ]
         if months:
             groups.append({"target": target, "months": months})

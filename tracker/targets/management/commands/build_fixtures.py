@@ -111,8 +111,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--data-dir",
-            default=str(Path(settings.BASE_DIR).parent / "shared" / "data"),
+            "--data-dir", default=str(Path(settings.BASE_DIR).parent / "shared" / "data"),
             help="Folder with districts.tsv, zones.tsv, bureaus.tsv and policy_dimensions.tsv.",
         )
         parser.add_argument("--out-dir", default=str(settings.FIXTURE_DIRS[0]))
