@@ -381,7 +381,6 @@ def result_errors(*, target, unit, period, value, note="", closed, allocated, to
 
 
 @transaction.atomic
-@transaction.atomic
 def close_month(month, *, by, permissions=None):
     """Close ``month`` for reporting: none of its results changes any more. Only coordinators close
     and reopen months (``ValidationError`` otherwise); closing a closed month changes nothing."""
@@ -402,6 +401,7 @@ def _may_close(by, permissions):
         raise ValidationError(_("Only Strategy and Evaluation close and reopen months for reporting."))
 
 
+@transaction.atomic
 def record_results(rows, by, permissions=None):
     """Write many results at once, all or nothing; return {"new": n, "changed": n, "unchanged": n}.
 
