@@ -7,9 +7,9 @@ PYTEST_ARGS ?=
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 # The settings are in production mode unless DEBUG=1: the development commands say so themselves
 # (`DEBUG=0 make test` runs the suite in production mode, as .ci/run does once).
-run test fixtures messages benchmark: export DEBUG ?= 1
+run test test-fast fixtures messages benchmark: export DEBUG ?= 1
 
-.PHONY: install run serve test chromium nginx pdf-libs fixtures messages benchmark
+.PHONY: install run serve test test-fast chromium nginx pdf-libs fixtures messages benchmark
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,11 +43,17 @@ serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py tracker.wsgi
 
-# Installs (Chromium for the browser tests, nginx for the proxy's page store) and runs the whole suite.
-# With DEBUG=0 (production mode: hashed static files from the manifest) it collects them first.
-test: install chromium nginx pdf-libs
+# Installs (Chromium for the browser tests, nginx for the proxy's page store) and runs the whole suite:
+# the fast set on $(JOBS) processes (pytest-xdist, a test database each), then the slow tests one at a
+# time (they start servers, flush the database and share ports). With DEBUG=0 (production mode: hashed
+# static files from the manifest) it collects them first. PYTEST_ARGS narrows both (5: none selected).
+JOBS ?= 2
+test: test-fast
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS) || test $$? = 5
+
+test-fast: install chromium nginx pdf-libs
 	@test "$$DEBUG" != 0 || $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) -m "not slow" $(PYTEST_ARGS) || test $$? = 5
 
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)

@@ -1,6 +1,7 @@
 """Shared fixtures: the reference and meeting demo data, loaded once per test session."""
 import datetime
 import zoneinfo
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -40,6 +41,34 @@ def admin_client(admin_user):
     client = Client(headers=THROUGH_THE_PROXY)
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes():
+    """Passwords hashed with one round of MD5 in the tests, as Django's testing guide advises: the
+    production hasher (PBKDF2, a million rounds) takes most of a second per log-in on this machine."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_per_worker(worker_id):
+    """Under pytest-xdist (``make test-fast``) each worker uses a Redis database of its own: a test
+    empties the cache (``no_page_cache``), and Redis empties a whole database at once."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if worker_id == "master" or not location.startswith("redis"):
+        yield
+        return
+    url = urlsplit(location)
+    database = int(url.path.strip("/") or 0) + 1 + int(worker_id.removeprefix("gw"))
+    own = {**settings.CACHES["default"], "LOCATION": url._replace(path=f"/{database}").geturl()}
+    with override_settings(CACHES={"default": own}):
+        yield
 
 
 @pytest.fixture(autouse=True)
