@@ -101,8 +101,12 @@ def display(instance, name):
     """``instance.get_<name>_display()`` with the labels translated once per language and process
     (Django's display method builds a dict of every choice at each call: 30–100 µs, hundreds of
     times on a page of 200 rows)."""
-    value = getattr(instance, name)
-    return _labels(type(instance), name, language()).get(value, value)
+    return choice_label(type(instance), name, getattr(instance, name))
+
+
+def choice_label(model, name, value):
+    """The label of ``value`` among the choices of ``model``'s field ``name``, in the active language."""
+    return _labels(model, name, language()).get(value, value)
 
 
 @functools.lru_cache(maxsize=64)

@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tracker.lib import fiscal
-from tracker.lib.formatting import num, thaimonth
+from tracker.lib.formatting import choice_label, display, num, thaidatetime, thaimonth
 from tracker.targets import progress
 from tracker.targets.models import Allocation, ClosedMonth, Result, ResultRevision, Target
 from tracker.targets.recording import Conflict, delete_result, leaves_alone, record_result, stamp
@@ -40,12 +41,18 @@ def parse_number(text):
 
 @dataclass
 class Row:
+    """A target's row, with what the page writes in it worked out once (the template only places it)."""
+
     target: Target
-    allocation: Decimal | None
-    to_date: Decimal | None
+    key: str  # the target's id, in the names of the row's fields
+    name: str  # the target's, in the active language
+    url: str  # of the target's page
+    writable: bool
+    allocation_text: str
+    to_date_text: str
     result: Result | None
     last_change: ResultRevision | None
-    earlier: list = field(default_factory=list)  # (the month in words, Result or None), oldest first
+    earlier: list = field(default_factory=list)  # {label, text, state, state_label} of each month, oldest first
     typed_value: str | None = None
     typed_note: str | None = None
     seen: str = ""
@@ -53,8 +60,12 @@ class Row:
     conflict: Result | None = None
 
     @property
-    def key(self):
-        return str(self.target.pk)
+    def value_name(self):
+        return _("Value of %(target)s") % {"target": self.name}
+
+    @property
+    def note_name(self):
+        return _("Problems and obstacles of %(target)s") % {"target": self.name}
 
     @property
     def editable(self):
@@ -69,6 +80,10 @@ class Row:
         return num(self.result.value, self.target.decimals).replace(",", "")
 
     @property
+    def shown_value(self):
+        return num(self.result.value if self.result is not None else None, self.target.decimals)
+
+    @property
     def note_text(self):
         if self.typed_note is not None:
             return self.typed_note
@@ -77,6 +92,23 @@ class Row:
     @property
     def state(self):
         return self.result.state if self.result is not None else None
+
+    @property
+    def state_label(self):
+        """The result's state in words; empty when there is none to show (not reported, or removed)."""
+        if self.result is None or self.result.state == State.DELETED:
+            return ""
+        return display(self.result, "state")
+
+    @property
+    def changed(self):
+        """Who changed the result last, and when."""
+        if self.last_change is None:
+            return ""
+        return _("%(who)s, %(when)s") % {
+            "who": self.last_change.changed_by.username if self.last_change.changed_by else _("the system"),
+            "when": thaidatetime(self.last_change.changed_at),
+        }
 
     @property
     def returned_reason(self):
@@ -102,52 +134,67 @@ class ReportGrid:
     def months_at_a_glance(self):
         return [fiscal.add_months(self.month, -n) for n in range(MONTHS_AT_A_GLANCE, 0, -1)]
 
-    def _visible(self, result):
-        if result is None or result.state == State.DELETED:
-            return None
-        if result.state == State.DRAFT and not self.sees_drafts:
-            return None
-        return result
+    def _earlier(self, found, decimals, label):
+        """An earlier month's cell: the value as the unit may see it (no draft of others), with its
+        state unless verified."""
+        if found is None or found[1] == State.DELETED or (found[1] == State.DRAFT and not self.sees_drafts):
+            return {"label": label, "text": "–", "state": ""}
+        value, state = found
+        shown = state != State.VERIFIED
+        return {
+            "label": label, "text": num(value, decimals), "state": state if shown else "",
+            "state_label": choice_label(Result, "state", state) if shown else "",
+        }
 
     def _rows(self):
-        targets = list(Target.objects.carried_by(self.unit, self.month).for_pages().order_by("host__code", "sort_order", "code"))
+        # Without the targets' related rows: the grid shows none of them (a join and three instances per row).
+        targets = list(Target.objects.carried_by(self.unit, self.month).order_by("host__code", "sort_order", "code"))
         hosts = self.permissions.hosts_seen_in_report(self.unit)
         if hosts is not None:  # a host bureau's verifier: its own targets' rows only
             targets = [target for target in targets if target.host_id in hosts]
         if not targets:
             return []
+        ids = [target.pk for target in targets]
         allocations = dict(
-            Allocation.objects.filter(unit=self.unit, target__in=targets).values_list("target", "value")
+            Allocation.objects.filter(unit=self.unit, target__in=ids).order_by().values_list("target", "value")
         )
-        first = self.months_at_a_glance[0]
-        results = {
-            (r.target_id, r.period): r
-            for r in Result.objects.filter(unit=self.unit, target__in=targets, period__gte=first, period__lte=self.month)
+        in_month = {
+            r.target_id: r for r in Result.objects.filter(unit=self.unit, target__in=ids, period=self.month).order_by()
+        }
+        # The months at a glance need each result's value and state only: no instances.
+        glance = [(m, thaimonth(m)) for m in self.months_at_a_glance]
+        before = {
+            (target, period): (value, state)
+            for target, period, value, state in Result.objects.filter(
+                unit=self.unit, target__in=ids, period__gte=glance[0][0], period__lt=self.month,
+            ).order_by().values_list("target", "period", "value", "state")
         }
         # order_by(): the revisions' default order goes through the results, targets and units, and
         # PostgreSQL would walk every result to meet these few revisions (0.3–0.5 s at city scale).
-        latest = ResultRevision.objects.filter(
-            result__in=[r.pk for (t, p), r in results.items() if p == self.month]
-        ).order_by().select_related("changed_by").annotate(
+        latest = ResultRevision.objects.filter(result__in=[r.pk for r in in_month.values()]).order_by().select_related(
+            "changed_by"
+        ).annotate(
             newest=Window(RowNumber(), partition_by=[F("result")], order_by=[F("changed_at").desc(), F("pk").desc()])
         ).filter(newest=1)
         last_change = {revision.result_id: revision for revision in latest}
         # The unit's own figures only (never every district's): its result to date of each target.
         to_date = progress.unit_to_date(self.unit, targets, self.today)
-        glance = [(m, thaimonth(m)) for m in self.months_at_a_glance]
         rows = []
         for target in targets:
-            stored = results.get((target.pk, self.month))
+            stored = in_month.get(target.pk)
             shown = stored if stored is None or stored.state != State.DRAFT or self.sees_drafts else None
-            rows.append(Row(
-                target=target,
-                allocation=allocations.get(target.pk),
-                to_date=to_date.get(target.pk),
+            row = Row(
+                target=target, key=str(target.pk), name=target.name, url=reverse("dashboard:target", args=[target.code]),
+                writable=False,
+                allocation_text=num(allocations.get(target.pk), target.decimals),
+                to_date_text=num(to_date.get(target.pk), target.decimals),
                 result=shown,
                 last_change=last_change.get(shown.pk) if shown else None,
-                earlier=[(label, self._visible(results.get((target.pk, m)))) for m, label in glance],
+                earlier=[self._earlier(before.get((target.pk, m)), target.decimals, label) for m, label in glance],
                 seen=stamp(stored),
-            ))
+            )
+            row.writable = self.may_write and row.editable
+            rows.append(row)
         return rows
 
     @staticmethod
