@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from tracker.lib.bilingual import BilingualName
 from tracker.lib.converters import validate_code
 from tracker.lib.limits import plausible_day, text_within
+from tracker.lib.natural_keys import NaturalKey, NaturalKeyQuerySet
 from tracker.org.models import Unit
 from tracker.targets.history import as_they_stood, records_as_of
 from tracker.targets.models import Target
@@ -40,10 +41,7 @@ def _refuse_filters(queryset):
         raise TypeError("summary_by_unit(units, as_of=…): narrow it with its arguments, not a filter before.")
 
 
-class OkrQuerySet(models.QuerySet):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
+class OkrQuerySet(NaturalKeyQuerySet):
     def with_binding(self):
         bound = Project.okrs.through.objects.filter(okr=OuterRef("pk"))
         return self.annotate(is_bound=Exists(bound), project_count=Count("projects", distinct=True))
@@ -92,7 +90,7 @@ class OkrQuerySet(models.QuerySet):
         return okrs
 
 
-class Okr(BilingualName, models.Model):
+class Okr(NaturalKey, BilingualName, models.Model):
     """An objective and key result of one unit, linked to the target it serves."""
 
     HISTORY_AS_OF = True  # pages read it as of a day (tracker.targets.history)
@@ -113,6 +111,7 @@ class Okr(BilingualName, models.Model):
     )
 
     objects = OkrQuerySet.as_manager()
+    NATURAL_KEY = ("code",)
     history = HistoricalRecords()
 
     # The fields a page shows as they stood on a past day (see ``OkrQuerySet.as_they_stood``).
@@ -130,14 +129,8 @@ class Okr(BilingualName, models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
-    def natural_key(self):
-        return (self.code,)
 
-
-class ProjectQuerySet(models.QuerySet):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
+class ProjectQuerySet(NaturalKeyQuerySet):
     def summary_by_unit(self, units, as_of=None):
         """Project counts per owner unit: {unit_id: {"projects": n, "reported": n, <status>: n, …}}.
 
@@ -173,7 +166,7 @@ class ProjectQuerySet(models.QuerySet):
         return projects
 
 
-class Project(BilingualName, models.Model):
+class Project(NaturalKey, BilingualName, models.Model):
     """A project or activity (โครงการ/กิจกรรม) of a unit, bound to one or more OKRs."""
 
     HISTORY_AS_OF = True  # pages read it as of a day (tracker.targets.history)
@@ -197,6 +190,7 @@ class Project(BilingualName, models.Model):
     )
 
     objects = ProjectQuerySet.as_manager()
+    NATURAL_KEY = ("code",)
     history = HistoricalRecords(m2m_fields=[okrs])
 
     # The fields a page shows as they stood on a past day (see ``ProjectQuerySet.as_they_stood``).
@@ -217,6 +211,3 @@ class Project(BilingualName, models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
-
-    def natural_key(self):
-        return (self.code,)

@@ -14,21 +14,18 @@ from django.utils.translation import pgettext_lazy
 
 from tracker.lib.bilingual import BilingualName
 from tracker.lib.converters import validate_code
+from tracker.lib.natural_keys import NaturalKey, NaturalKeyQuerySet
 
 
-class PolicyDimensionManager(models.Manager):
-    def get_by_natural_key(self, number):
-        return self.get(number=number)
-
-
-class PolicyDimension(BilingualName, models.Model):
+class PolicyDimension(NaturalKey, BilingualName, models.Model):
     """One of the Governor's nine policy dimensions ("9 ดี")."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
 
-    objects = PolicyDimensionManager()
+    objects = NaturalKeyQuerySet.as_manager()
+    NATURAL_KEY = ("number",)
 
     class Meta:
         ordering = ["number"]
@@ -38,23 +35,16 @@ class PolicyDimension(BilingualName, models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.number,)
 
-
-class ZoneManager(models.Manager):
-    def get_by_natural_key(self, number):
-        return self.get(number=number)
-
-
-class Zone(BilingualName, models.Model):
+class Zone(NaturalKey, BilingualName, models.Model):
     """A zone group (กลุ่มเขต) of district offices, with its chair."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
 
-    objects = ZoneManager()
+    objects = NaturalKeyQuerySet.as_manager()
+    NATURAL_KEY = ("number",)
 
     class Meta:
         ordering = ["number"]
@@ -67,22 +57,16 @@ class Zone(BilingualName, models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.number,)
 
-
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(NaturalKeyQuerySet):
     def districts(self):
         return self.filter(kind=Unit.Kind.DISTRICT)
 
     def bureaus(self):
         return self.exclude(kind=Unit.Kind.DISTRICT)
 
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
 
-
-class Unit(BilingualName, models.Model):
+class Unit(NaturalKey, BilingualName, models.Model):
     """A BMA unit that can host targets, carry allocations, report results and own OKRs."""
 
     class Kind(models.TextChoices):
@@ -108,6 +92,7 @@ class Unit(BilingualName, models.Model):
     )
 
     objects = UnitQuerySet.as_manager()
+    NATURAL_KEY = ("code",)
 
     class Meta:
         ordering = ["code"]
@@ -124,9 +109,6 @@ class Unit(BilingualName, models.Model):
 
     def __str__(self):
         return self.name
-
-    def natural_key(self):
-        return (self.code,)
 
     @property
     def is_district(self):

@@ -21,16 +21,13 @@ from tracker.lib.bilingual import BilingualName, in_active_language
 from tracker.lib.converters import validate_code
 from tracker.lib.expressions import among, among_values, in_subquery
 from tracker.lib.limits import text_within
+from tracker.lib.natural_keys import NaturalKey, NaturalKeyQuerySet
 from tracker.org.models import PolicyDimension, Unit, refuse_deleting_what_history_names
 from tracker.targets import history, rules
 from tracker.targets.rules import NOTE_LENGTH, note_error  # noqa: F401 (the models' names for them)
 
-class PolicyManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
 
-
-class Policy(BilingualName, models.Model):
+class Policy(NaturalKey, BilingualName, models.Model):
     """One of the Governor's policies; some carry urgent targets."""
 
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[validate_code])
@@ -40,7 +37,8 @@ class Policy(BilingualName, models.Model):
         PolicyDimension, verbose_name=_("policy dimension"), on_delete=models.PROTECT, related_name="policies",
     )
 
-    objects = PolicyManager()
+    objects = NaturalKeyQuerySet.as_manager()
+    NATURAL_KEY = ("code",)
 
     class Meta:
         ordering = ["code"]
@@ -49,9 +47,6 @@ class Policy(BilingualName, models.Model):
 
     def __str__(self):
         return self.name
-
-    def natural_key(self):
-        return (self.code,)
 
 
 class Measure(models.TextChoices):
@@ -71,10 +66,7 @@ class UnitOfMeasure(models.TextChoices):
     ITEMS = "items", _("items")
 
 
-class TargetQuerySet(models.QuerySet):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
+class TargetQuerySet(NaturalKeyQuerySet):
     def for_pages(self):
         return self.select_related("host", "parent", "policy")
 
@@ -108,7 +100,7 @@ class TargetQuerySet(models.QuerySet):
         return latest or fiscal.fiscal_year(as_of)
 
 
-class Target(BilingualName, models.Model):
+class Target(NaturalKey, BilingualName, models.Model):
     """A measurable urgent target, owned by a host bureau, possibly shared out to districts."""
 
     HISTORY_AS_OF = True  # pages read it as of a day (tracker.targets.history)
@@ -166,6 +158,7 @@ class Target(BilingualName, models.Model):
     source_note_en = models.CharField(_("source of the figures (English)"), max_length=400, blank=True)
 
     objects = TargetQuerySet.as_manager()
+    NATURAL_KEY = ("code",)
     history = HistoricalRecords(excluded_fields=["sort_order"])
     # What a figure depends on: read as it stood on the day a figure is computed for.
     FIGURE_FIELDS = [
@@ -203,9 +196,6 @@ class Target(BilingualName, models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
-
-    def natural_key(self):
-        return (self.code,)
 
     def clean(self):
         if self.fiscal_year and not (self.start_date and self.deadline):
@@ -246,10 +236,7 @@ class Target(BilingualName, models.Model):
 pre_delete.connect(refuse_deleting_what_history_names, sender=Target, dispatch_uid="keep_history_Target")
 
 
-class AllocationQuerySet(models.QuerySet):
-    def get_by_natural_key(self, target_code, unit_code):
-        return self.get(target__code=target_code, unit__code=unit_code)
-
+class AllocationQuerySet(NaturalKeyQuerySet):
     def as_of(self, day, targets=None):
         """The allocations as they stood at the end of ``day``: (target id, unit id, value) rows,
         from each row's latest history record by then (``history.records_as_of``), in one query.
@@ -262,7 +249,7 @@ class AllocationQuerySet(models.QuerySet):
         return history.records_as_of(Allocation, day, within=within).values_list("target", "unit", "value")
 
 
-class Allocation(models.Model):
+class Allocation(NaturalKey, models.Model):
     """A unit's share of a target (ค่าเป้าหมายรายเขต)."""
 
     HISTORY_AS_OF = True  # pages read it as of a day (tracker.targets.history)
@@ -273,6 +260,7 @@ class Allocation(models.Model):
     value = models.DecimalField(_("allocation"), max_digits=14, decimal_places=3)
 
     objects = AllocationQuerySet.as_manager()
+    NATURAL_KEY = ("target__code", "unit__code")
     history = HistoricalRecords()
 
     class Meta:
@@ -287,19 +275,8 @@ class Allocation(models.Model):
     def __str__(self):
         return f"{self.target.code} · {self.unit.code}: {self.value}"
 
-    # Natural keys let `loaddata` update the same rows when a fixture is loaded again.
-    def natural_key(self):
-        return self.target.natural_key() + self.unit.natural_key()
 
-    natural_key.dependencies = ["targets.target", "org.unit"]
-
-
-class ClosedMonthQuerySet(models.QuerySet):
-    def get_by_natural_key(self, period):
-        return self.get(period=period)
-
-
-class ClosedMonth(models.Model):
+class ClosedMonth(NaturalKey, models.Model):
     """A month closed for reporting: no result of it changes until a coordinator reopens it."""
 
     HISTORY_AS_OF = True  # pages read it as of a day (tracker.targets.history)
@@ -311,7 +288,8 @@ class ClosedMonth(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
 
-    objects = ClosedMonthQuerySet.as_manager()
+    objects = NaturalKeyQuerySet.as_manager()
+    NATURAL_KEY = ("period",)
     history = HistoricalRecords()
 
     class Meta:
@@ -322,14 +300,8 @@ class ClosedMonth(models.Model):
     def __str__(self):
         return fiscal.format_month(self.period, get_language() or "th")
 
-    def natural_key(self):
-        return (self.period.isoformat(),)
 
-
-class ResultQuerySet(models.QuerySet):
-    def get_by_natural_key(self, target_code, unit_code, period):
-        return self.get(target__code=target_code, unit__code=unit_code, period=period)
-
+class ResultQuerySet(NaturalKeyQuerySet):
     def as_of(self, day):
         """Results as they stood at the end of ``day``, with ``value_then`` and ``state_then``.
 
@@ -370,7 +342,7 @@ class ResultQuerySet(models.QuerySet):
         return {row["target"]: row["n"] for row in rows}
 
 
-class Result(models.Model):
+class Result(NaturalKey, models.Model):
     """One unit's result for one target in one month (ผลการดำเนินงานรายเดือน).
 
     For a cumulative target the value is what was done that month; for a level target it is the
@@ -413,6 +385,7 @@ class Result(models.Model):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
 
     objects = ResultQuerySet.as_manager()
+    NATURAL_KEY = ("target__code", "unit__code", "period")
 
     class Meta:
         ordering = ["target", "unit__code", "period"]
@@ -446,11 +419,6 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.target.code} · {self.unit.code} · {self.period:%Y-%m}: {self.value}"
-
-    def natural_key(self):
-        return self.target.natural_key() + self.unit.natural_key() + (self.period.isoformat(),)
-
-    natural_key.dependencies = ["targets.target", "org.unit"]
 
     @property
     def counts(self):
@@ -489,12 +457,7 @@ class Result(models.Model):
         raise RuntimeError("Results are deleted through tracker.targets.recording.delete_result(), which keeps their history.")
 
 
-class ResultRevisionQuerySet(models.QuerySet):
-    def get_by_natural_key(self, target_code, unit_code, period, changed_at):
-        return self.get(
-            result__target__code=target_code, result__unit__code=unit_code, result__period=period, changed_at=changed_at,
-        )
-
+class ResultRevisionQuerySet(NaturalKeyQuerySet):
     def history_for(self, target=None, unit=None, period=None, since=None, as_of=None, limit=50, units=()):
         """The public history of results, newest first: who entered, changed, verified or returned what, and when.
 
@@ -576,7 +539,7 @@ def _history_windows(targets, unit, period, since, day, limit):
     return revisions.values_list("pk", "previous_value", "previous_state", "total")
 
 
-class ResultRevision(models.Model):
+class ResultRevision(NaturalKey, models.Model):
     """One saved version of a result: what it said, who changed it, and when."""
 
     # PROTECT: a result with a revision can no longer be deleted, even in bulk (``Result.delete`` refuses one at a time).
@@ -594,6 +557,7 @@ class ResultRevision(models.Model):
     comment = models.TextField(_("comment"), max_length=NOTE_LENGTH, blank=True)
 
     objects = ResultRevisionQuerySet.as_manager()
+    NATURAL_KEY = ("result__target__code", "result__unit__code", "result__period", "changed_at")
 
     class Meta:
         ordering = ["result", "-changed_at"]
@@ -636,25 +600,16 @@ class ResultRevision(models.Model):
         previous = getattr(self, "previous_value", None)
         return previous is not None and previous != self.value
 
-    def natural_key(self):
-        return self.result.natural_key() + (self.changed_at.isoformat(),)
 
-    natural_key.dependencies = ["targets.result"]
-
-
-class HeldFromManager(models.Manager):
-    def get_by_natural_key(self, fixture):
-        return self.get(fixture=fixture)
-
-
-class HeldFrom(models.Model):
+class HeldFrom(NaturalKey, models.Model):
     """The day a fixture's rows held from, said by the fixture before its rows: each row of a
     history-kept model loaded after it starts its history on that day (``tracker.targets.history``)."""
 
     fixture = models.CharField(_("fixture"), max_length=100, unique=True)
     day = models.DateField(_("held from"))
 
-    objects = HeldFromManager()
+    objects = NaturalKeyQuerySet.as_manager()
+    NATURAL_KEY = ("fixture",)
 
     class Meta:
         verbose_name = _("fixture's first day")
@@ -662,9 +617,6 @@ class HeldFrom(models.Model):
 
     def __str__(self):
         return f"{self.fixture}: {self.day.isoformat()}"
-
-    def natural_key(self):
-        return (self.fixture,)
 
 
 post_save.connect(history.declared, sender=HeldFrom, dispatch_uid="held_from_declared")
